@@ -1,0 +1,252 @@
+package io.logpipe.kafka;
+
+import io.logpipe.core.pipeline.PublishException;
+import io.logpipe.core.pipeline.RecordPublisher;
+import io.logpipe.core.record.DeadLetter;
+import io.logpipe.core.record.Kind;
+import io.logpipe.core.record.LogRecord;
+import io.logpipe.core.record.LogRecordJson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link RecordPublisher} on Kafka: canonical JSON values, keyed by app id or host, app and
+ * component records to their topics, dead letters to the DLQ. The Kafka record timestamp is the
+ * observed time (which the broker accepts), the event time stays in the value, so a sender with a
+ * skewed clock cannot get its records rejected.
+ *
+ * <p>Lifecycle: construct, publish from any thread, {@link #close} flushes what is pending and
+ * fails what cannot be delivered in time. Thread-safe.
+ */
+public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KafkaRecordPublisher.class);
+
+  private final Producer<byte[], byte[]> producer;
+  private final KafkaSettings.Topics topics;
+  private final long maxInFlight;
+  private final AtomicLong inFlight = new AtomicLong();
+  private final ReentrantLock capacityLock = new ReentrantLock();
+  private final Condition capacityFreed = capacityLock.newCondition();
+  private final Queue<Runnable> capacityCallbacks = new ConcurrentLinkedQueue<>();
+  private volatile int waiters;
+  private final Map<String, Meters> meters = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+  private final KafkaClientMetrics clientMetrics;
+
+  /** Creates a publisher with its own producer. */
+  public KafkaRecordPublisher(
+      KafkaSettings settings, String bootstrapServers, MeterRegistry registry) {
+    this(
+        new KafkaProducer<>(KafkaClients.producer(settings, bootstrapServers, "logpipe-publisher")),
+        settings,
+        registry);
+  }
+
+  KafkaRecordPublisher(
+      Producer<byte[], byte[]> producer, KafkaSettings settings, MeterRegistry registry) {
+    this.producer = producer;
+    this.topics = settings.topics();
+    this.maxInFlight = settings.producer().maxInFlight().bytes();
+    this.registry = registry;
+    Gauge.builder("logpipe.kafka.inflight", inFlight, AtomicLong::get)
+        .baseUnit("bytes")
+        .description("Bytes handed to Kafka and not yet acknowledged")
+        .register(registry);
+    this.clientMetrics = new KafkaClientMetrics(producer);
+    clientMetrics.bindTo(registry);
+  }
+
+  /** Fetches topic metadata now, so that the first publish does not wait for it. */
+  public void warmUp() {
+    for (KafkaSettings.Topic t : topics.all()) {
+      producer.partitionsFor(t.name());
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(LogRecord record) {
+    String topic = record.kind() == Kind.APP ? topics.app().name() : topics.component().name();
+    String key = record.kafkaKey();
+    return send(
+        topic,
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        LogRecordJson.encode(record),
+        record.observedTime().toEpochMilli());
+  }
+
+  @Override
+  public CompletableFuture<Void> deadLetter(DeadLetter letter) {
+    return send(
+        topics.dlq().name(),
+        letter.source().getBytes(StandardCharsets.UTF_8),
+        letter.toJson(),
+        letter.time().toEpochMilli());
+  }
+
+  private CompletableFuture<Void> send(String topic, byte[] key, byte[] value, long timestamp) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Meters m = meters.computeIfAbsent(topic, this::meters);
+    long size = value.length + (key == null ? 0 : key.length);
+    inFlight.addAndGet(size);
+    long start = System.nanoTime();
+    try {
+      producer.send(
+          new ProducerRecord<>(topic, null, timestamp, key, value),
+          (metadata, error) -> {
+            release(size);
+            if (error == null) {
+              m.latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+              m.records.increment();
+              m.bytes.increment(size);
+              done.complete(null);
+            } else {
+              fail(done, topic, error);
+            }
+          });
+    } catch (RuntimeException e) {
+      // send() throws for a closed producer, a metadata timeout, an oversized record.
+      release(size);
+      fail(done, topic, e);
+    }
+    return done;
+  }
+
+  private void fail(CompletableFuture<Void> done, String topic, Throwable error) {
+    boolean retriable =
+        error instanceof RetriableException
+            || error instanceof org.apache.kafka.common.errors.TimeoutException;
+    Counter.builder("logpipe.kafka.send.errors")
+        .description("Records Kafka did not acknowledge; each one was reported to its sender")
+        .tag("topic", topic)
+        .tag("error", error.getClass().getSimpleName())
+        .register(registry)
+        .increment();
+    done.completeExceptionally(
+        new PublishException(
+            "Kafka did not acknowledge the record on " + topic + ": " + error.getMessage(),
+            retriable,
+            error));
+  }
+
+  private Meters meters(String topic) {
+    return new Meters(
+        Counter.builder("logpipe.kafka.records.sent")
+            .description("Records acknowledged by Kafka")
+            .tag("topic", topic)
+            .register(registry),
+        Counter.builder("logpipe.kafka.bytes.sent")
+            .description("Bytes (key and value, before compression) acknowledged by Kafka")
+            .baseUnit("bytes")
+            .tag("topic", topic)
+            .register(registry),
+        Timer.builder("logpipe.kafka.send.latency")
+            .description("From handing a record to the producer to Kafka's acknowledgement")
+            .tag("topic", topic)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(60))
+            .register(registry));
+  }
+
+  private record Meters(Counter records, Counter bytes, Timer latency) {}
+
+  private void release(long size) {
+    long now = inFlight.addAndGet(-size);
+    if (now < maxInFlight && (waiters > 0 || !capacityCallbacks.isEmpty())) {
+      capacityLock.lock();
+      try {
+        capacityFreed.signalAll();
+      } finally {
+        capacityLock.unlock();
+      }
+      runCallbacks();
+    }
+  }
+
+  private void runCallbacks() {
+    Runnable r;
+    while (hasCapacity() && (r = capacityCallbacks.poll()) != null) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("capacity callback failed", e);
+      }
+    }
+  }
+
+  @Override
+  public boolean hasCapacity() {
+    return inFlight.get() < maxInFlight;
+  }
+
+  @Override
+  public boolean awaitCapacity(Duration timeout) throws InterruptedException {
+    if (hasCapacity()) {
+      return true;
+    }
+    long nanos = timeout.toNanos();
+    capacityLock.lock();
+    try {
+      waiters++;
+      while (!hasCapacity()) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = capacityFreed.awaitNanos(nanos);
+      }
+      return true;
+    } finally {
+      waiters--;
+      capacityLock.unlock();
+    }
+  }
+
+  @Override
+  public void onCapacity(Runnable action) {
+    capacityCallbacks.add(action);
+    if (hasCapacity()) {
+      runCallbacks();
+    }
+  }
+
+  /** Bytes handed to Kafka and not yet acknowledged. */
+  public long inFlightBytes() {
+    return inFlight.get();
+  }
+
+  /**
+   * Sends what is pending and closes the producer. Records not acknowledged within {@code timeout}
+   * are failed to their callers.
+   */
+  public void close(Duration timeout) {
+    long t0 = System.nanoTime();
+    producer.close(timeout);
+    clientMetrics.close();
+    log.info("Kafka publisher closed in {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}
