@@ -1,0 +1,89 @@
+package io.logpipe.app;
+
+import io.logpipe.core.config.ConfigException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code logpipe config validate|defaults}. */
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = "Check a configuration file, or print every setting with its default.",
+    subcommands = {ConfigCommand.Validate.class, ConfigCommand.Defaults.class},
+    footerHeading = "%nExamples:%n",
+    footer = {"  logpipe config defaults > logpipe.yaml", "  logpipe config validate logpipe.yaml"})
+final class ConfigCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "say `validate FILE` or `defaults`");
+  }
+
+  @Command(
+      name = "validate",
+      mixinStandardHelpOptions = true,
+      usageHelpAutoWidth = true,
+      description = {
+        "Check a configuration file.",
+        "",
+        "Reads it as `logpipe up` and `logpipe run` would, environment overrides (LOGPIPE_*)"
+            + " included, and lists every problem with its key path; exit code 2 if there is any."
+      })
+  static final class Validate implements Callable<Integer>, Main.EnvironmentAware {
+    @Parameters(paramLabel = "FILE", description = "the YAML file")
+    Path file;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    private Map<String, String> env = Map.of();
+
+    @Override
+    public void environment(Map<String, String> env) {
+      this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+      try {
+        LogpipeConfig c = LogpipeConfig.load(file, env);
+        spec.commandLine()
+            .getOut()
+            .println(
+                file
+                    + ": OK (Kafka: "
+                    + (c.kafka().useEmbedded()
+                        ? "embedded broker on " + c.kafka().embedded().listen()
+                        : String.join(",", c.kafka().bootstrapServers()))
+                    + "; HTTP on "
+                    + c.http().listen()
+                    + "; data in "
+                    + c.dataDir()
+                    + ")");
+        return 0;
+      } catch (ConfigException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return Main.USAGE;
+      }
+    }
+  }
+
+  @Command(
+      name = "defaults",
+      mixinStandardHelpOptions = true,
+      description = "Print the full default configuration, every key commented.")
+  static final class Defaults implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().print(LogpipeConfig.defaultsText());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.logpipe.app;
+
+import io.logpipe.core.config.ConfigFiles;
+import io.logpipe.core.config.ConfigNode;
+import io.logpipe.http.HttpSettings;
+import io.logpipe.kafka.KafkaSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The whole configuration, read once at start-up from one YAML file and the environment. Every key
+ * has a default ({@code logpipe config defaults} prints them all, commented); every problem is
+ * reported at once with its key path.
+ *
+ * @param dataDir where logpipe keeps its data
+ * @param datacenter stamped on records that enter here; null for none
+ * @param shutdownGrace how long a stop waits for work in progress
+ * @param kafka the hub
+ * @param http the HTTP server
+ */
+public record LogpipeConfig(
+    Path dataDir,
+    String datacenter,
+    Duration shutdownGrace,
+    KafkaSettings kafka,
+    HttpSettings http) {
+
+  /** The commented defaults file shipped with logpipe. */
+  public static final String DEFAULTS_RESOURCE = "/logpipe-defaults.yaml";
+
+  /**
+   * Reads a configuration tree; throws {@link io.logpipe.core.config.ConfigException} listing every
+   * problem.
+   */
+  public static LogpipeConfig from(ConfigNode root) {
+    Path dataDir = Path.of(root.string("data_dir", "./data")).normalize();
+    String dc = root.string("datacenter", "");
+    Duration grace =
+        root.duration(
+            "shutdown_grace", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
+    KafkaSettings kafka = KafkaSettings.from(root.section("kafka"));
+    HttpSettings http = HttpSettings.from(root.section("http"));
+    root.finish();
+    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http);
+  }
+
+  /**
+   * Loads a file (or only defaults and environment when {@code file} is null).
+   *
+   * @throws io.logpipe.core.config.ConfigException listing every problem
+   */
+  public static LogpipeConfig load(Path file, Map<String, String> env) {
+    if (file == null) {
+      return from(ConfigNode.root(null, env, "configuration (defaults and environment)"));
+    }
+    return from(ConfigNode.root(ConfigFiles.read(file), env, file.toString()));
+  }
+
+  /** The defaults file's text. */
+  public static String defaultsText() {
+    try (InputStream in = LogpipeConfig.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the build");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Where the embedded broker keeps its data. */
+  public Path embeddedKafkaDir() {
+    Path d = kafka.embedded().dataDir();
+    return d != null ? d : dataDir.resolve("kafka");
+  }
+}

@@ -1,0 +1,214 @@
+package io.logpipe.app;
+
+import io.logpipe.core.record.LenientRecordReader;
+import io.logpipe.http.HealthEndpoint;
+import io.logpipe.http.HttpServer;
+import io.logpipe.http.IngestEndpoint;
+import io.logpipe.http.MetricsEndpoint;
+import io.logpipe.kafka.EmbeddedKafka;
+import io.logpipe.kafka.KafkaClients;
+import io.logpipe.kafka.KafkaHealth;
+import io.logpipe.kafka.KafkaRecordPublisher;
+import io.logpipe.kafka.TopicProvisioner;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running logpipe process: the embedded broker (when no cluster is configured), the topics, the
+ * publisher, the HTTP server and the chosen roles.
+ *
+ * <p>Start order: (1) metrics, (2) embedded broker if configured, (3) topics, (4) publisher, (5)
+ * HTTP server with the roles' endpoints. {@link #close()} runs in reverse: stop intake (the HTTP
+ * server stops accepting and finishes requests in progress), flush and close the publisher, then
+ * the admin client and the broker. If start fails half-way, what did start is closed again.
+ */
+public final class LogpipeNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LogpipeNode.class);
+
+  private final LogpipeConfig config;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final PrometheusMeterRegistry registry;
+  private EmbeddedKafka embedded;
+  private String bootstrapServers;
+  private HttpServer http;
+  private InetSocketAddress httpAddress;
+
+  private LogpipeNode(LogpipeConfig config) {
+    this.config = config;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /**
+   * Starts a node.
+   *
+   * @param roles what it does
+   * @throws RuntimeException with a clear message if a part cannot start; parts already started are
+   *     stopped again
+   */
+  public static LogpipeNode start(LogpipeConfig config, Set<Role> roles) {
+    LogpipeNode node = new LogpipeNode(config);
+    try {
+      node.startParts(roles);
+      return node;
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private void startParts(Set<Role> roles) {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    started.push(gc);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+
+    if (config.kafka().useEmbedded()) {
+      embedded =
+          EmbeddedKafka.start(
+              config.embeddedKafkaDir(),
+              config.kafka().embedded().listen(),
+              config.kafka().embedded().controllerListen(),
+              Map.of());
+      started.push(embedded);
+      bootstrapServers = embedded.bootstrapServers();
+    } else {
+      bootstrapServers = String.join(",", config.kafka().bootstrapServers());
+    }
+
+    Admin admin =
+        Admin.create(KafkaClients.admin(config.kafka(), bootstrapServers, "logpipe-admin"));
+    started.push(admin);
+    new TopicProvisioner(admin, Duration.ofSeconds(60))
+        .ensure(
+            TopicProvisioner.specs(config.kafka(), embedded != null),
+            config.kafka().topics().provision());
+
+    KafkaRecordPublisher publisher =
+        new KafkaRecordPublisher(config.kafka(), bootstrapServers, registry);
+    started.push(() -> publisher.close(config.shutdownGrace()));
+    publisher.warmUp();
+
+    ExecutorService workers = workers(config.http().workerThreads());
+    started.push(
+        () -> {
+          workers.shutdown();
+          workers.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+        });
+
+    KafkaHealth health =
+        new KafkaHealth(admin, Duration.ofSeconds(3), Duration.ofSeconds(1), Clock.systemUTC());
+    http = new HttpServer(config.http(), registry);
+    http.route(
+        HttpMethod.GET,
+        "/healthz",
+        new HealthEndpoint(Map.of("kafka", () -> kafkaCheck(health)), workers));
+    http.route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry));
+    if (roles.contains(Role.INGEST_HTTP)) {
+      http.route(
+          HttpMethod.POST,
+          "/api/v1/ingest",
+          new IngestEndpoint(
+              publisher,
+              new LenientRecordReader(config.datacenter()),
+              config.http(),
+              workers,
+              Clock.systemUTC(),
+              config.kafka().producer().deliveryTimeout(),
+              registry));
+    }
+    httpAddress = http.start();
+    started.push(() -> http.close(config.shutdownGrace()));
+    log.info(
+        "logpipe up: roles {}, Kafka {}{}, HTTP http://{}:{}",
+        roles.stream().map(Role::id).toList(),
+        bootstrapServers,
+        embedded != null ? " (embedded, data in " + embedded.dataDir() + ")" : "",
+        httpAddress.getHostString(),
+        httpAddress.getPort());
+  }
+
+  private static HealthEndpoint.Check kafkaCheck(KafkaHealth health) {
+    KafkaHealth.Status s = health.check();
+    Map<String, Object> d = new LinkedHashMap<>();
+    if (s.reachable()) {
+      d.put("cluster_id", s.clusterId());
+      d.put("brokers", s.brokers());
+    } else {
+      d.put("error", s.error());
+    }
+    return new HealthEndpoint.Check(s.reachable(), d);
+  }
+
+  private static ExecutorService workers(int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        60,
+        TimeUnit.SECONDS,
+        // Requests beyond this wait nowhere: they get 503 at once (bounded queue, AbortPolicy).
+        new ArrayBlockingQueue<>(threads * 16),
+        r -> {
+          Thread t = new Thread(r, "logpipe-ingest-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** The Kafka cluster in use. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The HTTP server's bound address. */
+  public InetSocketAddress httpAddress() {
+    return httpAddress;
+  }
+
+  /** The metrics of this node. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Stops every part in reverse start order; errors are logged, the rest still stops. */
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        log.warn("error while stopping {}", c, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.logpipe.app;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What a logpipe process does. {@code logpipe up} runs every role; {@code logpipe run --roles} runs
+ * the chosen ones. Every process serves {@code /healthz} and {@code /metrics}.
+ */
+public enum Role {
+  /** {@code POST /api/v1/ingest}: NDJSON records over HTTP into Kafka. */
+  INGEST_HTTP("ingest-http", "NDJSON records over HTTP (POST /api/v1/ingest) into Kafka");
+
+  private final String id;
+  private final String description;
+
+  Role(String id, String description) {
+    this.id = id;
+    this.description = description;
+  }
+
+  /** The name used on the command line. */
+  public String id() {
+    return id;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** Every role, for {@code logpipe up}. */
+  public static Set<Role> all() {
+    return new LinkedHashSet<>(Arrays.asList(values()));
+  }
+
+  /**
+   * Parses a comma-separated list of role names.
+   *
+   * @throws IllegalArgumentException naming the unknown role and listing the known ones
+   */
+  public static Set<Role> parse(String list) {
+    Set<Role> out = new LinkedHashSet<>();
+    for (String part : list.split(",")) {
+      String name = part.trim().toLowerCase(Locale.ROOT);
+      if (name.isEmpty()) {
+        continue;
+      }
+      Role match = Arrays.stream(values()).filter(r -> r.id.equals(name)).findFirst().orElse(null);
+      if (match == null) {
+        throw new IllegalArgumentException(
+            "unknown role '" + part.trim() + "'; roles are: " + names());
+      }
+      out.add(match);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("no role given; roles are: " + names());
+    }
+    return out;
+  }
+
+  static String names() {
+    return Arrays.stream(values()).map(Role::id).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,74 @@
+package io.logpipe.app;
+
+import io.logpipe.core.config.ConfigException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code logpipe run}: chosen roles against an external Kafka cluster (production). */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    description = {
+      "Run chosen roles against an existing Kafka cluster (production).",
+      "",
+      "One role or a few per process, scaled out by running more processes. Needs"
+          + " kafka.bootstrap_servers. Every process serves /healthz and /metrics on http.listen."
+    },
+    footerHeading = "%nRoles:%n",
+    footer = {
+      "  ingest-http   NDJSON records over HTTP (POST /api/v1/ingest) into Kafka",
+      "",
+      "Examples:",
+      "  logpipe run --config prod.yaml --roles ingest-http",
+      "  LOGPIPE_KAFKA_BOOTSTRAP_SERVERS=kafka-1:9092,kafka-2:9092 logpipe run --roles ingest-http"
+    })
+final class RunCommand implements Callable<Integer>, Main.EnvironmentAware {
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "YAML configuration (env LOGPIPE_CONFIG)")
+  Path config;
+
+  @Option(
+      names = {"-r", "--roles"},
+      required = true,
+      paramLabel = "ROLE[,ROLE...]",
+      description = "what this process does (see below)")
+  String roles;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private Map<String, String> env = Map.of();
+
+  @Override
+  public void environment(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Set<Role> chosen;
+    try {
+      chosen = Role.parse(roles);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Path file = config != null ? config : UpCommand.configFromEnv(env);
+    LogpipeConfig c = LogpipeConfig.load(file, env);
+    if (c.kafka().useEmbedded()) {
+      throw new ConfigException(
+          file == null ? "configuration" : file.toString(),
+          List.of(
+              "kafka.bootstrap_servers: `logpipe run` needs a Kafka cluster; set it (or"
+                  + " LOGPIPE_KAFKA_BOOTSTRAP_SERVERS), or use `logpipe up` for the embedded broker"));
+    }
+    return ServeSupport.serve(c, chosen);
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The launcher: command line, configuration, roles and the wiring that starts and stops them in
+ * order.
+ */
+package io.logpipe.app;

@@ -1,0 +1,2 @@
+/** Making log text safe to show: control characters and terminal escapes neutralised. */
+package io.logpipe.core.text;
