@@ -49,7 +49,9 @@ public record HttpSettings(
             http.integer("workers", 0, 0, 256),
             http.bool("dead_letter_rejected", true));
     if (s.maxLineSize().compareTo(s.maxRequestSize()) > 0) {
-      http.problem("max_line_size", "is larger than max_request_size " + s.maxRequestSize());
+      http.problem(
+          "max_line_size",
+          s.maxLineSize() + " is larger than max_request_size " + s.maxRequestSize());
     }
     return s;
   }

@@ -113,12 +113,8 @@ public final class ConfigNode {
 
   /** A string; numbers and booleans are taken as their text. */
   public String string(String key, String def) {
-    Value v = value(key);
+    Value v = scalarValue(key);
     if (v == null) {
-      return def;
-    }
-    if (v.yaml != null && !v.yaml.isValueNode()) {
-      v.fail("expected a text value, got " + describe(v.yaml));
       return def;
     }
     return v.text;
@@ -140,7 +136,7 @@ public final class ConfigNode {
 
   /** An integer within [min, max]. */
   public int integer(String key, int def, int min, int max) {
-    Value v = value(key);
+    Value v = scalarValue(key);
     if (v == null) {
       return def;
     }
@@ -160,7 +156,7 @@ public final class ConfigNode {
 
   /** A boolean: {@code true} or {@code false}. */
   public boolean bool(String key, boolean def) {
-    Value v = value(key);
+    Value v = scalarValue(key);
     if (v == null) {
       return def;
     }
@@ -177,7 +173,7 @@ public final class ConfigNode {
 
   /** A duration such as {@code 5s} within [min, max]. */
   public Duration duration(String key, Duration def, Duration min, Duration max) {
-    Value v = value(key);
+    Value v = scalarValue(key);
     if (v == null) {
       return def;
     }
@@ -197,7 +193,7 @@ public final class ConfigNode {
 
   /** A size such as {@code 64KiB} within [min, max]. */
   public DataSize size(String key, DataSize def, DataSize min, DataSize max) {
-    Value v = value(key);
+    Value v = scalarValue(key);
     if (v == null) {
       return def;
     }
@@ -217,7 +213,7 @@ public final class ConfigNode {
 
   /** An address such as {@code 127.0.0.1:8080}. */
   public HostPort hostPort(String key, HostPort def) {
-    Value v = value(key);
+    Value v = scalarValue(key);
     if (v == null) {
       return def;
     }
@@ -385,6 +381,16 @@ public final class ConfigNode {
 
   private String envName(String key) {
     return ENV_PREFIX + pathOf(key).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** A single value (not a mapping or list); null if absent or of the wrong shape. */
+  private Value scalarValue(String key) {
+    Value v = value(key);
+    if (v != null && v.yaml != null && !v.yaml.isValueNode()) {
+      v.fail("expected a single value, got " + describe(v.yaml));
+      return null;
+    }
+    return v;
   }
 
   /** A key's value from the environment or the file; null if absent (use the default). */
