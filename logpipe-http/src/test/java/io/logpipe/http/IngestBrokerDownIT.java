@@ -10,6 +10,7 @@ import io.logpipe.core.record.LenientRecordReader;
 import io.logpipe.core.record.LogRecordJson;
 import io.logpipe.kafka.EmbeddedKafka;
 import io.logpipe.kafka.KafkaClients;
+import io.logpipe.kafka.KafkaHealth;
 import io.logpipe.kafka.KafkaRecordPublisher;
 import io.logpipe.kafka.KafkaSettings;
 import io.logpipe.kafka.TestKafka;
@@ -70,7 +71,27 @@ class IngestBrokerDownIT {
             Clock.systemUTC(),
             Duration.ofSeconds(3),
             new SimpleMeterRegistry()));
-    URI uri = URI.create("http://127.0.0.1:" + server.start().getPort() + "/api/v1/ingest");
+    Admin healthAdmin = Admin.create(KafkaClients.admin(ks, kafka.bootstrapServers(), "health"));
+    KafkaHealth health =
+        new KafkaHealth(healthAdmin, Duration.ofSeconds(2), Duration.ZERO, Clock.systemUTC());
+    server.route(
+        HttpMethod.GET,
+        "/healthz",
+        new HealthEndpoint(
+            Map.of(
+                "kafka",
+                () -> {
+                  KafkaHealth.Status st = health.check();
+                  return new HealthEndpoint.Check(
+                      st.reachable(),
+                      st.reachable()
+                          ? Map.of("brokers", st.brokers())
+                          : Map.of("error", st.error()));
+                }),
+            workers));
+    int port = server.start().getPort();
+    URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/ingest");
+    URI healthz = URI.create("http://127.0.0.1:" + port + "/healthz");
     HttpClient client = HttpClient.newHttpClient();
     ObjectMapper json = new ObjectMapper();
     try {
@@ -103,6 +124,7 @@ class IngestBrokerDownIT {
       assertThat(after.statusCode()).isEqualTo(200);
     } finally {
       server.close(Duration.ofSeconds(5));
+      healthAdmin.close(Duration.ofSeconds(2));
       publisher.close(Duration.ofSeconds(5));
       workers.shutdownNow();
       kafka.close();

@@ -178,6 +178,7 @@ public final class TopicProvisioner {
     Map<ConfigResource, Config> configs =
         admin.describeConfigs(resources).all().get(timeoutMs, TimeUnit.MILLISECONDS);
     Map<ConfigResource, Collection<AlterConfigOp>> alterations = new HashMap<>();
+    List<String> changes = new ArrayList<>();
     for (TopicSpec s : present) {
       TopicDescription d = descriptions.get(s.name());
       int partitions = d.partitions().size();
@@ -229,21 +230,29 @@ public final class TopicProvisioner {
           ops.add(
               new AlterConfigOp(
                   new ConfigEntry(want.getKey(), want.getValue()), AlterConfigOp.OpType.SET));
-          log.info(
-              "topic {}: {} is {}, configured {}{}",
-              s.name(),
-              want.getKey(),
-              have == null ? "unset" : have.value(),
-              want.getValue(),
-              align ? "; updating it" : "; leaving it (provisioning is off)");
+          changes.add(
+              "topic "
+                  + s.name()
+                  + ": "
+                  + want.getKey()
+                  + " is "
+                  + (have == null ? "unset" : have.value())
+                  + ", configured "
+                  + want.getValue());
         }
       }
       if (align && !ops.isEmpty()) {
         alterations.put(r, ops);
       }
     }
-    if (problems.isEmpty() && !alterations.isEmpty()) {
-      admin.incrementalAlterConfigs(alterations).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+    if (problems.isEmpty()) {
+      for (String c : changes) {
+        log.info(
+            "{}{}", c, align ? "; updating it" : "; leaving it (kafka.topics.provision is false)");
+      }
+      if (!alterations.isEmpty()) {
+        admin.incrementalAlterConfigs(alterations).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+      }
     }
     return problems;
   }
