@@ -1,0 +1,2 @@
+/** A seeded, deterministic load generator of realistic platform log records, for benchmarks. */
+package io.logpipe.bench;
