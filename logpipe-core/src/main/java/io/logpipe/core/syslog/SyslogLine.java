@@ -417,6 +417,7 @@ final class SyslogLine {
     }
     boolean hasTime = false;
     boolean ciscoColon = false;
+    boolean afterHostname = false;
     if (isIsoDateAt(i)) {
       int e = tokenEnd(i);
       if (parseRfc3339(i, e)) {
@@ -466,10 +467,11 @@ final class SyslogLine {
             host = str(i, te);
           }
           i = te < end ? te + 1 : te;
+          afterHostname = true;
         }
       }
     }
-    parseTag(i);
+    parseTag(i, afterHostname);
   }
 
   /** A token ending in ':' (but not an IPv6 address) or holding '[' is a TAG, not a HOSTNAME. */
@@ -496,10 +498,13 @@ final class SyslogLine {
   }
 
   /**
-   * TAG forms: {@code name[pid]:}, {@code name:}, {@code name[pid]}; anything else is no tag and
-   * the message starts at {@code i}.
+   * TAG forms: {@code name[pid]:}, {@code name:}, {@code name[pid]}. Right after a HOSTNAME the
+   * first word is the TAG even without colon, as RFC 3164 section 4.1.3 has it and as rsyslog's
+   * forward formats send messages that came in as RFC 5424 ({@code host app msg}). Elsewhere (no
+   * timestamp, or no hostname) a word without '[' or a final ':' is no tag and the message starts
+   * at {@code i}.
    */
-  private void parseTag(int i) {
+  private void parseTag(int i, boolean afterHostname) {
     if (i >= end) {
       msgStart = end;
       return;
@@ -546,6 +551,17 @@ final class SyslogLine {
       program = str(i, te - 1);
       msgStart = te < end ? te + 1 : te;
       return;
+    }
+    if (afterHostname) {
+      int colon = i;
+      while (colon < te && b[colon] != ':') {
+        colon++;
+      }
+      if (colon > i) {
+        program = str(i, colon);
+        msgStart = colon < te ? colon + 1 : te < end ? te + 1 : te;
+        return;
+      }
     }
     msgStart = i;
   }

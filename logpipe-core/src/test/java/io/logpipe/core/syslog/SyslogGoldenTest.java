@@ -15,7 +15,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -82,6 +84,33 @@ class SyslogGoldenTest {
       Files.writeString(expectedFile, actual);
     }
     assertThat(actual).isEqualTo(Files.readString(expectedFile));
+  }
+
+  /** Control characters other than NUL are kept and not flagged; see docs/syslog-parsing.md. */
+  static final Set<String> CLEAN_MALFORMED = Set.of("ansi-escapes", "cr-in-message");
+
+  @Test
+  void everyMalformedInputIsFlaggedOrCountedAsAProtocolError() throws IOException {
+    try (Stream<Path> files = Files.list(DIR.resolve("malformed"))) {
+      List<Path> inputs = files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+      assertThat(inputs).hasSizeGreaterThan(40);
+      for (Path input : inputs) {
+        byte[] in = Files.readAllBytes(input);
+        String base = input.getFileName().toString().replaceFirst("\\.txt$", "");
+        if (base.startsWith("stream-")) {
+          assertThat("\n" + transcript(in, in.length))
+              .as(base)
+              .containsAnyOf("\nerror ", "\"problem\":", "frame truncated");
+        } else if (CLEAN_MALFORMED.contains(base)) {
+          LogRecord r = PARSER.parse(in, 0, in.length, NOW, SENDER);
+          assertThat(r.problem()).as(base).isNull();
+        } else {
+          LogRecord r = PARSER.parse(in, 0, in.length, NOW, SENDER);
+          assertThat(r.problem()).as(base).isNotNull();
+          assertThat(r.problem().rawBytes()).as(base).isEqualTo(in);
+        }
+      }
+    }
   }
 
   /** Frames and errors, one per line; the stream fed in chunks of {@code chunk} bytes. */
