@@ -7,12 +7,13 @@ import io.logpipe.core.record.ParseProblem;
 import io.logpipe.core.record.Severity;
 import io.logpipe.core.record.Stream;
 import io.logpipe.core.record.Timestamps;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +28,8 @@ final class SyslogLine {
   static final long FUTURE_WINDOW_SECONDS = 31L * 86_400;
 
   private static final String CF_SD_ID = "tags@47450";
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int NOT_A_TIMESTAMP = -1;
   private static final int BAD_TIMESTAMP = -2;
 
@@ -57,8 +60,29 @@ final class SyslogLine {
   private TreeMap<String, String> tags;
   private int droppedTags;
 
-  /** Params of the Cloud Foundry {@code tags@47450} element; null if there is none. */
-  private Map<String, String> cfTags;
+  // RFC 5424 HOSTNAME, APP-NAME and PROCID as offsets (start -1: NILVALUE or absent); they become
+  // strings only once the kind of record is known.
+  private int hostStart = -1;
+  private int hostEnd;
+  private int appStart = -1;
+  private int appEnd;
+  private int procStart = -1;
+  private int procEnd;
+
+  // SD params of the element being read: nameStart, nameEnd, valueStart, valueEnd, escaped.
+  private int[] sdParams;
+  private int sdParamCount;
+
+  // The Cloud Foundry tags@47450 element.
+  private boolean cfElement;
+  private String cfAppId;
+  private String cfAppName;
+  private String cfSpaceId;
+  private String cfSpaceName;
+  private String cfOrgId;
+  private String cfOrgName;
+  private String cfSourceType;
+  private String cfInstance;
 
   /** Where MSG starts; {@code -1} means the whole line is the message. */
   private int msgStart = -1;
@@ -181,21 +205,30 @@ final class SyslogLine {
     }
     i = e + 1;
     e = tokenEnd(i);
-    host = field(i, e);
+    if (!isNilOrEmpty(i, e)) {
+      hostStart = i;
+      hostEnd = e;
+    }
     if (e == end) {
       headerCut("APP-NAME");
       return;
     }
     i = e + 1;
     e = tokenEnd(i);
-    program = field(i, e);
+    if (!isNilOrEmpty(i, e)) {
+      appStart = i;
+      appEnd = e;
+    }
     if (e == end) {
       headerCut("PROCID");
       return;
     }
     i = e + 1;
     e = tokenEnd(i);
-    pid = field(i, e);
+    if (!isNilOrEmpty(i, e)) {
+      procStart = i;
+      procEnd = e;
+    }
     if (e == end) {
       headerCut("MSGID");
       return;
@@ -217,7 +250,11 @@ final class SyslogLine {
 
   /** A header field: null for NILVALUE or an empty field (two spaces in a row). */
   private String field(int s, int e) {
-    return e == s || isNil(s, e) ? null : str(s, e);
+    return isNilOrEmpty(s, e) ? null : str(s, e);
+  }
+
+  private boolean isNilOrEmpty(int s, int e) {
+    return e == s || isNil(s, e);
   }
 
   private void parseStructuredData(int i) {
@@ -285,11 +322,11 @@ final class SyslogLine {
     if (b[i] != ' ' && b[i] != ']') {
       return sdFail(start, i, "unexpected byte in SD-ID");
     }
-    String id = str(idStart, i);
-    List<String> params = null;
+    int idEnd = i;
+    sdParamCount = 0;
     while (true) {
       if (b[i] == ']') {
-        commitSdElement(id, params);
+        commitSdElement(idStart, idEnd);
         return i + 1;
       }
       while (i < end && b[i] == ' ') {
@@ -314,7 +351,7 @@ final class SyslogLine {
       if (b[i] != '=') {
         return sdFail(start, i, "expected '=' after PARAM-NAME");
       }
-      String name = str(nameStart, i);
+      int nameEnd = i;
       i++;
       if (i == end) {
         return sdFail(start, i, "cut short by end of input");
@@ -335,7 +372,7 @@ final class SyslogLine {
       if (i >= end) {
         return sdFail(start, end, "PARAM-VALUE cut short by end of input");
       }
-      String value = escaped ? unescape(valueStart, i) : str(valueStart, i);
+      int valueEnd = i;
       i++;
       if (i == end) {
         return sdFail(start, i, "cut short by end of input");
@@ -343,11 +380,17 @@ final class SyslogLine {
       if (b[i] != ' ' && b[i] != ']') {
         return sdFail(start, i, "expected SP or ']' after PARAM-VALUE");
       }
-      if (params == null) {
-        params = new ArrayList<>(8);
+      if (sdParams == null) {
+        sdParams = new int[5 * 8];
+      } else if (sdParams.length == sdParamCount * 5) {
+        sdParams = Arrays.copyOf(sdParams, sdParams.length * 2);
       }
-      params.add(name);
-      params.add(value);
+      int k = sdParamCount++ * 5;
+      sdParams[k] = nameStart;
+      sdParams[k + 1] = nameEnd;
+      sdParams[k + 2] = valueStart;
+      sdParams[k + 3] = valueEnd;
+      sdParams[k + 4] = escaped ? 1 : 0;
     }
   }
 
@@ -357,25 +400,96 @@ final class SyslogLine {
     return -1;
   }
 
-  private void commitSdElement(String id, List<String> params) {
-    if (CF_SD_ID.equals(id)) {
-      if (cfTags == null) {
-        cfTags = new TreeMap<>();
-      }
-      if (params != null) {
-        for (int k = 0; k < params.size(); k += 2) {
-          cfTags.put(params.get(k), params.get(k + 1));
-        }
+  /** Turns the params of a complete element into tags, or into app fields for tags@47450. */
+  private void commitSdElement(int idStart, int idEnd) {
+    if (isAscii(idStart, idEnd, CF_SD_ID)) {
+      cfElement = true;
+      for (int k = 0; k < sdParamCount * 5; k += 5) {
+        cloudFoundryParam(
+            sdParams[k], sdParams[k + 1], sdParams[k + 2], sdParams[k + 3], sdParams[k + 4] != 0);
       }
       return;
     }
-    if (params == null) {
+    String id = str(idStart, idEnd);
+    if (sdParamCount == 0) {
       tag(id, "");
       return;
     }
-    for (int k = 0; k < params.size(); k += 2) {
-      tag(id + '.' + params.get(k), params.get(k + 1));
+    for (int k = 0; k < sdParamCount * 5; k += 5) {
+      tag(id + '.' + str(sdParams[k], sdParams[k + 1]), sdValue(k));
     }
+  }
+
+  private String sdValue(int k) {
+    return sdParams[k + 4] != 0
+        ? unescape(sdParams[k + 2], sdParams[k + 3])
+        : str(sdParams[k + 2], sdParams[k + 3]);
+  }
+
+  /**
+   * One param of tags@47450: the names the syslog agent writes for the app become fields, any other
+   * name a plain tag. An app_id equal to APP-NAME is not kept twice.
+   */
+  private void cloudFoundryParam(int ns, int ne, int vs, int ve, boolean escaped) {
+    switch (ne - ns) {
+      case 6:
+        if (isAscii(ns, ne, "app_id")) {
+          if (escaped || appStart < 0 || !sameBytes(vs, ve, appStart, appEnd)) {
+            cfAppId = value(vs, ve, escaped);
+          }
+          return;
+        }
+        break;
+      case 8:
+        if (isAscii(ns, ne, "app_name")) {
+          cfAppName = value(vs, ve, escaped);
+          return;
+        }
+        if (isAscii(ns, ne, "space_id")) {
+          cfSpaceId = value(vs, ve, escaped);
+          return;
+        }
+        break;
+      case 10:
+        if (isAscii(ns, ne, "space_name")) {
+          cfSpaceName = value(vs, ve, escaped);
+          return;
+        }
+        break;
+      case 11:
+        if (isAscii(ns, ne, "source_type")) {
+          cfSourceType = value(vs, ve, escaped);
+          return;
+        }
+        if (isAscii(ns, ne, "instance_id")) {
+          cfInstance = value(vs, ve, escaped);
+          return;
+        }
+        break;
+      case 15:
+        if (isAscii(ns, ne, "organization_id")) {
+          cfOrgId = value(vs, ve, escaped);
+          return;
+        }
+        break;
+      case 17:
+        if (isAscii(ns, ne, "organization_name")) {
+          cfOrgName = value(vs, ve, escaped);
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    tag(str(ns, ne), value(vs, ve, escaped));
+  }
+
+  private String value(int s, int e, boolean escaped) {
+    return escaped ? unescape(s, e) : str(s, e);
+  }
+
+  private boolean sameBytes(int s1, int e1, int s2, int e2) {
+    return Arrays.equals(b, s1, e1, b, s2, e2);
   }
 
   /**
@@ -967,6 +1081,14 @@ final class SyslogLine {
     int bad = -1;
     int i = base;
     while (i < end) {
+      // Eight bytes at a time while they are ASCII without NUL: the common case.
+      if (i + 8 <= end) {
+        long w = (long) LONGS.get(b, i);
+        if (((w | ((w - 0x0101010101010101L) & ~w)) & 0x8080808080808080L) == 0) {
+          i += 8;
+          continue;
+        }
+      }
       byte c = b[i];
       if (c > 0) {
         i++;
@@ -1106,16 +1228,17 @@ final class SyslogLine {
     if (msgId != null) {
       tag("msgid", msgId);
     }
-    if (rfc5424 && isCloudFoundryDrain()) {
-      r = cloudFoundryApp();
+    if (rfc5424) {
+      if (isCloudFoundryDrain()) {
+        r = cloudFoundryApp();
+      } else {
+        host = hostStart < 0 ? null : str(hostStart, hostEnd);
+        program = appStart < 0 ? null : str(appStart, appEnd);
+        pid = procStart < 0 ? null : str(procStart, procEnd);
+        r = component();
+      }
     } else {
-      r =
-          LogRecord.component()
-              .host(host != null ? host : sender)
-              .program(program)
-              .pid(pid)
-              .facility(facility)
-              .severity(severity);
+      r = component();
     }
     if (droppedTags > 0) {
       problem("more than " + MAX_TAGS + " tags: " + droppedTags + " dropped");
@@ -1133,120 +1256,146 @@ final class SyslogLine {
     return r.build();
   }
 
+  private LogRecord.Builder component() {
+    return LogRecord.component()
+        .host(host != null ? host : sender)
+        .program(program)
+        .pid(pid)
+        .facility(facility)
+        .severity(severity);
+  }
+
   /**
    * The Cloud Foundry drain form: a {@code tags@47450} element, or an APP-NAME that is a GUID with
    * a bracketed PROCID such as {@code [APP/PROC/WEB/0]}.
    */
   private boolean isCloudFoundryDrain() {
-    return cfTags != null
-        || (program != null
-            && isGuid(program)
-            && pid != null
-            && pid.length() >= 2
-            && pid.charAt(0) == '['
-            && pid.charAt(pid.length() - 1) == ']');
+    return cfElement
+        || (appStart >= 0
+            && isGuid(appStart, appEnd)
+            && procStart >= 0
+            && procEnd - procStart >= 2
+            && b[procStart] == '['
+            && b[procEnd - 1] == ']');
   }
 
   private LogRecord.Builder cloudFoundryApp() {
-    Map<String, String> cf = cfTags != null ? cfTags : new TreeMap<>();
-    String sdAppId = cf.remove("app_id");
-    String sdAppName = cf.remove("app_name");
-    String sdSpaceName = cf.remove("space_name");
-    String sdOrgName = cf.remove("organization_name");
-    String sdSourceType = cf.remove("source_type");
-    String sdSpaceId = cf.remove("space_id");
-    String sdOrgId = cf.remove("organization_id");
-    String sdInstance = cf.remove("instance_id");
-
     LogRecord.Builder r = LogRecord.app();
-    String appId = program != null ? program : sdAppId;
-    if (sdAppId != null && !sdAppId.equals(appId)) {
-      tag("app_id", sdAppId);
+    String appId = appStart >= 0 ? str(appStart, appEnd) : cfAppId;
+    if (cfAppId != null && !cfAppId.equals(appId)) {
+      tag("app_id", cfAppId);
     }
-    String orgName = null;
-    String spaceName = null;
-    String appName = null;
-    if (host != null) {
-      int dot1 = host.indexOf('.');
-      int dot2 = dot1 < 0 ? -1 : host.indexOf('.', dot1 + 1);
-      if (dot1 > 0
+    // HOSTNAME is org.space.app, each part sanitised (no dots); names from tags@47450 win.
+    String orgName = cfOrgName;
+    String spaceName = cfSpaceName;
+    String appName = cfAppName;
+    if (hostStart >= 0) {
+      int dot1 = indexOf('.', hostStart, hostEnd);
+      int dot2 = dot1 < 0 ? -1 : indexOf('.', dot1 + 1, hostEnd);
+      if (dot1 > hostStart
           && dot2 > dot1 + 1
-          && dot2 < host.length() - 1
-          && host.indexOf('.', dot2 + 1) < 0) {
-        orgName = host.substring(0, dot1);
-        spaceName = host.substring(dot1 + 1, dot2);
-        appName = host.substring(dot2 + 1);
+          && dot2 < hostEnd - 1
+          && indexOf('.', dot2 + 1, hostEnd) < 0) {
+        orgName = orgName != null ? orgName : str(hostStart, dot1);
+        spaceName = spaceName != null ? spaceName : str(dot1 + 1, dot2);
+        appName = appName != null ? appName : str(dot2 + 1, hostEnd);
       } else {
-        r.host(host);
+        r.host(str(hostStart, hostEnd));
       }
     }
-    String sourceType = null;
+    String sourceType = cfSourceType;
     String instance = null;
-    if (pid != null) {
-      String inner =
-          pid.length() >= 2 && pid.charAt(0) == '[' && pid.charAt(pid.length() - 1) == ']'
-              ? pid.substring(1, pid.length() - 1)
-              : pid;
-      String sanitized = sdSourceType == null ? null : sanitizeSourceType(sdSourceType);
-      if (sanitized != null && inner.equals(sanitized)) {
-        sourceType = inner;
-      } else if (sanitized != null
-          && inner.length() > sanitized.length() + 1
-          && inner.startsWith(sanitized)
-          && inner.charAt(sanitized.length()) == '/') {
-        sourceType = sanitized;
-        instance = inner.substring(sanitized.length() + 1);
+    if (procStart >= 0) {
+      int s = procStart;
+      int e = procEnd;
+      if (e - s >= 2 && b[s] == '[' && b[e - 1] == ']') {
+        s++;
+        e--;
+      }
+      // "[SOURCE_TYPE/INSTANCE]" with source_type upper-cased and spaces made dashes, or
+      // "[SOURCE_TYPE]"; without tags, an all-digit or GUID last segment is the instance.
+      int k = cfSourceType == null ? -1 : matchSanitized(s, e, cfSourceType);
+      if (k >= 0 && (k == e || (b[k] == '/' && k + 1 < e))) {
+        instance = k == e ? null : str(k + 1, e);
       } else {
-        int slash = inner.lastIndexOf('/');
-        String last = inner.substring(slash + 1);
-        if (isAllDigits(last) || isGuid(last)) {
-          instance = last;
-          sourceType = slash > 0 ? inner.substring(0, slash) : null;
-        } else if (!inner.isEmpty()) {
-          sourceType = inner;
+        int slash = lastIndexOf('/', s, e);
+        int last = slash < 0 ? s : slash + 1;
+        if (isAllDigits(last, e) || isGuid(last, e)) {
+          instance = str(last, e);
+          if (sourceType == null && slash > s) {
+            sourceType = str(s, slash);
+          }
+        } else if (sourceType == null && e > s) {
+          sourceType = str(s, e);
         }
       }
-    }
-    for (Map.Entry<String, String> t : cf.entrySet()) {
-      tag(t.getKey(), t.getValue());
     }
     Stream stream =
         severity == Severity.ERR ? Stream.ERR : severity == Severity.INFO ? Stream.OUT : null;
     return r
         .appId(appId)
-        .appName(sdAppName != null ? sdAppName : appName)
-        .spaceId(sdSpaceId)
-        .spaceName(sdSpaceName != null ? sdSpaceName : spaceName)
-        .orgId(sdOrgId)
-        .orgName(sdOrgName != null ? sdOrgName : orgName)
-        .sourceType(sdSourceType != null ? sdSourceType : sourceType)
-        .instance(instance != null ? instance : sdInstance)
+        .appName(appName)
+        .spaceId(cfSpaceId)
+        .spaceName(spaceName)
+        .orgId(cfOrgId)
+        .orgName(orgName)
+        .sourceType(sourceType)
+        .instance(instance != null ? instance : cfInstance)
         .stream(stream)
         .facility(facility)
         .severity(severity);
   }
 
-  /** As the syslog agent writes source_type into PROCID: upper case, spaces to '-', no controls. */
-  private static String sanitizeSourceType(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      if (c == ' ') {
-        out.append('-');
-      } else if (c > ' ' && c != 127) {
-        out.append(Character.toUpperCase(c));
+  /**
+   * Where {@code [s, e)} stops matching {@code sourceType} as the syslog agent writes it into
+   * PROCID (ASCII upper case, spaces as '-', control characters removed), or -1.
+   */
+  private int matchSanitized(int s, int e, String sourceType) {
+    int k = s;
+    for (int c = 0; c < sourceType.length(); c++) {
+      char ch = sourceType.charAt(c);
+      byte want;
+      if (ch == ' ') {
+        want = '-';
+      } else if (ch < ' ' || ch == 127) {
+        continue;
+      } else if (ch > 127) {
+        return -1;
+      } else {
+        want = (byte) (ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
       }
+      if (k >= e || b[k] != want) {
+        return -1;
+      }
+      k++;
     }
-    return out.toString();
+    return k;
   }
 
-  private static boolean isAllDigits(String s) {
-    if (s.isEmpty()) {
+  private int indexOf(char c, int s, int e) {
+    for (int k = s; k < e; k++) {
+      if (b[k] == c) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private int lastIndexOf(char c, int s, int e) {
+    for (int k = e - 1; k >= s; k--) {
+      if (b[k] == c) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private boolean isAllDigits(int s, int e) {
+    if (s >= e) {
       return false;
     }
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      if (c < '0' || c > '9') {
+    for (int k = s; k < e; k++) {
+      if (!isDigit(b[k])) {
         return false;
       }
     }
@@ -1254,17 +1403,17 @@ final class SyslogLine {
   }
 
   /** {@code 8-4-4-4-12} hex digits, any case. */
-  static boolean isGuid(String s) {
-    if (s.length() != 36) {
+  private boolean isGuid(int s, int e) {
+    if (e - s != 36) {
       return false;
     }
     for (int k = 0; k < 36; k++) {
-      char c = s.charAt(k);
+      byte c = b[s + k];
       if (k == 8 || k == 13 || k == 18 || k == 23) {
         if (c != '-') {
           return false;
         }
-      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      } else if (!isHexDigit(c)) {
         return false;
       }
     }
