@@ -3,6 +3,7 @@ package io.logpipe.core.syslog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.logpipe.core.record.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +62,41 @@ class SyslogFramerTest {
     assertThat(f.discardedBytes()).isEqualTo(24);
     assertThat(f.truncatedFrames()).isEqualTo(1);
     assertThat(out.errors).isEmpty();
+  }
+
+  @Test
+  void aOneMegabyteLineBecomesOneFlaggedRecordAndTheNextLineSurvives() {
+    SyslogParser parser = new SyslogParser(SyslogParser.Options.defaults());
+    List<LogRecord> records = new ArrayList<>();
+    SyslogFramer f =
+        new SyslogFramer(
+            new SyslogFramer.FrameSink() {
+              @Override
+              public void frame(byte[] buf, int off, int len, boolean truncated) {
+                records.add(parser.parse(buf, off, len, null, "192.0.2.10", truncated));
+              }
+
+              @Override
+              public void protocolError(String reason, boolean close) {
+                throw new AssertionError(reason);
+              }
+            });
+    byte[] big = new byte[1024 * 1024];
+    Arrays.fill(big, (byte) 'x');
+    byte[] head = bytes("<13>Nov 26 11:00:00 host1 app: ");
+    System.arraycopy(head, 0, big, 0, head.length);
+    for (int off = 0; off < big.length; off += 8192) { // as a socket would deliver it
+      f.feed(big, off, 8192);
+      assertThat(f.bufferCapacity()).isLessThanOrEqualTo(SyslogFramer.DEFAULT_MAX_FRAME_BYTES + 1);
+    }
+    feed(f, "\n<13>Nov 26 11:00:01 host1 app: next\n");
+    assertThat(records).hasSize(2);
+    assertThat(records.get(0).problem().reason()).isEqualTo("truncated at 65536 bytes");
+    assertThat(records.get(0).message()).hasSize(65536 - head.length);
+    assertThat(records.get(0).host()).isEqualTo("host1");
+    assertThat(records.get(1).message()).isEqualTo("next");
+    assertThat(records.get(1).problem()).isNull();
+    assertThat(f.discardedBytes()).isEqualTo(1024 * 1024 - 65536);
   }
 
   @Test
