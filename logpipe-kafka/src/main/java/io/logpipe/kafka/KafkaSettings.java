@@ -130,7 +130,7 @@ public record KafkaSettings(
     ConfigNode p = kafka.section("producer");
     Producer producer =
         new Producer(
-            p.oneOf("compression", "zstd", COMPRESSIONS),
+            p.oneOf("compression", "lz4", COMPRESSIONS),
             p.duration("linger", Duration.ofMillis(5), Duration.ZERO, Duration.ofSeconds(10)),
             p.size(
                 "batch_size",

@@ -42,15 +42,46 @@ public final class LogRecordJson {
 
   private LogRecordJson() {}
 
+  /**
+   * One generator and buffer per thread, reused: creating them per record cost a third of encoding.
+   */
+  private static final ThreadLocal<Encoder> ENCODER = ThreadLocal.withInitial(Encoder::new);
+
+  private static final class Encoder {
+    final ByteArrayBuilder out = new ByteArrayBuilder(4096);
+    final JsonGenerator generator;
+
+    Encoder() {
+      try {
+        generator = FACTORY.createGenerator(out);
+        generator.setRootValueSeparator(null);
+      } catch (IOException e) {
+        throw new UncheckedIOException("creating a generator in memory failed", e);
+      }
+    }
+  }
+
   /** The record as UTF-8 JSON, without a trailing newline. */
   public static byte[] encode(LogRecord r) {
-    ByteArrayBuilder out = new ByteArrayBuilder(256 + 2 * r.message().length());
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      write(g, r);
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing to memory failed", e);
+    Encoder e = ENCODER.get();
+    e.out.reset();
+    try {
+      write(e.generator, r);
+      e.generator.flush();
+    } catch (IOException | RuntimeException ex) {
+      // A generator left mid-object cannot be reused.
+      ENCODER.remove();
+      if (ex instanceof IOException) {
+        throw new UncheckedIOException("writing to memory failed", (IOException) ex);
+      }
+      throw (RuntimeException) ex;
     }
-    return out.toByteArray();
+    byte[] bytes = e.out.toByteArray();
+    if (e.out.size() > 1 << 20) {
+      // Do not keep a buffer grown by one huge record.
+      ENCODER.remove();
+    }
+    return bytes;
   }
 
   /** Writes the record as one JSON object. */
