@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -228,7 +227,9 @@ public final class IngestEndpoint implements HttpEndpoint {
       base = 0;
     }
     Instant now = clock.instant();
-    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    // One count of unanswered sends per request instead of a future per line; it starts at one
+    // so that it cannot reach zero before every line has been read.
+    Pending pending = new Pending(outcome);
     int maxLine = settings.maxLineSize().bytesAsInt();
     int lineNo = 0;
     int start = base;
@@ -285,32 +286,48 @@ public final class IngestEndpoint implements HttpEndpoint {
         start = next;
         continue;
       }
-      pending.add(
-          publisher
-              .publish(record)
-              .handle(
-                  (ok, error) -> {
-                    if (error == null) {
-                      outcome.accepted.incrementAndGet();
-                    } else {
-                      Throwable cause =
-                          error instanceof CompletionException && error.getCause() != null
-                              ? error.getCause()
-                              : error;
-                      outcome.failure(line, cause.getMessage());
-                    }
-                    return null;
-                  }));
+      pending.add();
+      publisher.publish(
+          record,
+          error -> {
+            if (error == null) {
+              outcome.accepted.incrementAndGet();
+            } else {
+              outcome.failure(line, error.getMessage());
+            }
+            pending.done();
+          });
       start = next;
     }
     batchSize.record(outcome.lines);
-    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-        .thenApply(v -> outcome);
+    pending.done();
+    return pending.all;
+  }
+
+  /** Counts sends not yet answered; completes {@link #all} when the last one is. */
+  private static final class Pending {
+    final AtomicInteger open = new AtomicInteger(1);
+    final CompletableFuture<Outcome> all = new CompletableFuture<>();
+    final Outcome outcome;
+
+    Pending(Outcome outcome) {
+      this.outcome = outcome;
+    }
+
+    void add() {
+      open.incrementAndGet();
+    }
+
+    void done() {
+      if (open.decrementAndGet() == 0) {
+        all.complete(outcome);
+      }
+    }
   }
 
   private void reject(
       Outcome outcome,
-      List<CompletableFuture<Void>> pending,
+      Pending pending,
       int line,
       String reason,
       byte[] bytes,
@@ -328,7 +345,8 @@ public final class IngestEndpoint implements HttpEndpoint {
               Map.of("line", Integer.toString(line), "remote", remote));
       // A dead letter that cannot be written does not fail the request: the client already has
       // the line and the reason. The publisher counts the failure.
-      pending.add(publisher.deadLetter(letter).exceptionally(e -> null));
+      pending.add();
+      publisher.deadLetter(letter).whenComplete((ok, e) -> pending.done());
     }
   }
 

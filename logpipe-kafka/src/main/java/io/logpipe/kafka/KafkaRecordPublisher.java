@@ -84,27 +84,36 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
   }
 
   @Override
-  public CompletableFuture<Void> publish(LogRecord record) {
+  public void publish(LogRecord record, Delivery callback) {
     String topic = record.kind() == Kind.APP ? topics.app().name() : topics.component().name();
     String key = record.kafkaKey();
-    return send(
+    send(
         topic,
         key == null ? null : key.getBytes(StandardCharsets.UTF_8),
         LogRecordJson.encode(record),
-        record.observedTime().toEpochMilli());
+        record.observedTime().toEpochMilli(),
+        callback);
   }
 
   @Override
   public CompletableFuture<Void> deadLetter(DeadLetter letter) {
-    return send(
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    send(
         topics.dlq().name(),
         letter.source().getBytes(StandardCharsets.UTF_8),
         letter.toJson(),
-        letter.time().toEpochMilli());
+        letter.time().toEpochMilli(),
+        error -> {
+          if (error == null) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(error);
+          }
+        });
+    return done;
   }
 
-  private CompletableFuture<Void> send(String topic, byte[] key, byte[] value, long timestamp) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  private void send(String topic, byte[] key, byte[] value, long timestamp, Delivery callback) {
     Meters m = meters.computeIfAbsent(topic, this::meters);
     long size = value.length + (key == null ? 0 : key.length);
     inFlight.addAndGet(size);
@@ -118,20 +127,19 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
               m.latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
               m.records.increment();
               m.bytes.increment(size);
-              done.complete(null);
+              callback.done(null);
             } else {
-              fail(done, topic, error);
+              callback.done(failure(topic, error));
             }
           });
     } catch (RuntimeException e) {
       // send() throws for a closed producer, a metadata timeout, an oversized record.
       release(size);
-      fail(done, topic, e);
+      callback.done(failure(topic, e));
     }
-    return done;
   }
 
-  private void fail(CompletableFuture<Void> done, String topic, Throwable error) {
+  private PublishException failure(String topic, Throwable error) {
     boolean retriable =
         error instanceof RetriableException
             || error instanceof org.apache.kafka.common.errors.TimeoutException;
@@ -141,11 +149,10 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
         .tag("error", error.getClass().getSimpleName())
         .register(registry)
         .increment();
-    done.completeExceptionally(
-        new PublishException(
-            "Kafka did not acknowledge the record on " + topic + ": " + error.getMessage(),
-            retriable,
-            error));
+    return new PublishException(
+        "Kafka did not acknowledge the record on " + topic + ": " + error.getMessage(),
+        retriable,
+        error);
   }
 
   private Meters meters(String topic) {
