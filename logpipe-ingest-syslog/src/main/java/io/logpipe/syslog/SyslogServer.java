@@ -1,5 +1,6 @@
 package io.logpipe.syslog;
 
+import io.logpipe.core.config.Durations;
 import io.logpipe.core.config.HostPort;
 import io.logpipe.core.pipeline.RecordPublisher;
 import io.logpipe.core.pipeline.RetryingPublisher;
@@ -165,7 +166,7 @@ public final class SyslogServer implements AutoCloseable {
         describe(addresses.tls()),
         settings.maxMessageSize(),
         settings.maxConnections(),
-        io.logpipe.core.config.Durations.format(settings.idleTimeout()));
+        Durations.format(settings.idleTimeout()));
     return addresses;
   }
 
@@ -365,7 +366,7 @@ public final class SyslogServer implements AutoCloseable {
               + " counted as dropped (reason shutdown) unless Kafka acknowledges them while the"
               + " publisher flushes",
           inFlight,
-          io.logpipe.core.config.Durations.format(grace));
+          Durations.format(grace));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {

@@ -2,6 +2,7 @@ package io.logpipe.syslog;
 
 import io.logpipe.core.config.ConfigNode;
 import io.logpipe.core.config.DataSize;
+import io.logpipe.core.config.Durations;
 import io.logpipe.core.config.HostPort;
 import io.logpipe.core.syslog.SyslogFramer;
 import java.nio.file.Files;
@@ -180,7 +181,10 @@ public record SyslogSettings(
     }
     if (retryMaxBackoff.compareTo(retryBackoff) < 0) {
       retry.problem(
-          "max_backoff", retryMaxBackoff + " is shorter than initial_backoff " + retryBackoff);
+          "max_backoff",
+          Durations.format(retryMaxBackoff)
+              + " is shorter than initial_backoff "
+              + Durations.format(retryBackoff));
     }
     if (tcp.enabled() && tls.enabled() && tcp.listen().equals(tls.listen())) {
       tlsNode.problem("listen", tls.listen() + " is also syslog.tcp.listen; choose another port");
