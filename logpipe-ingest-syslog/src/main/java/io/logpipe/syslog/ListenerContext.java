@@ -3,6 +3,7 @@ package io.logpipe.syslog;
 import io.logpipe.core.pipeline.PublishException;
 import io.logpipe.core.pipeline.RecordPublisher;
 import io.logpipe.core.pipeline.RetryingPublisher;
+import io.logpipe.core.record.LogRecord;
 import io.logpipe.core.syslog.SyslogFramer;
 import io.logpipe.core.syslog.SyslogParser;
 import java.time.Clock;
@@ -66,7 +67,13 @@ final class ListenerContext implements RecordPublisher.Delivery {
   }
 
   /** Counts a message as handed over and publishes it. */
-  void publish(io.logpipe.core.record.LogRecord record) {
+  void publish(LogRecord record) {
+    long ahead = record.time().getEpochSecond() - record.observedTime().getEpochSecond();
+    if (ahead > ListenerMetrics.SKEW_FUTURE_SECONDS) {
+      metrics.skewedFuture.increment();
+    } else if (ahead < -ListenerMetrics.SKEW_PAST_SECONDS) {
+      metrics.skewedPast.increment();
+    }
     metrics.published.increment();
     try {
       publisher.publish(record, this);

@@ -18,6 +18,15 @@ import java.util.concurrent.atomic.LongAdder;
  * drops{reason=kernel_buffer}}.
  */
 final class ListenerMetrics {
+  /**
+   * An event time this far ahead of the observed time is counted as skewed ({@code
+   * direction=future}); Kafka would refuse it as a record timestamp (its default limit is 1 h).
+   */
+  static final long SKEW_FUTURE_SECONDS = 3600;
+
+  /** An event time this far behind the observed time is counted as skewed ({@code past}). */
+  static final long SKEW_PAST_SECONDS = 24 * 3600;
+
   final String listener;
   final Counter messages;
   final Counter bytes;
@@ -34,6 +43,8 @@ final class ListenerMetrics {
   final Counter dropsShutdown;
   final Counter dropsInternal;
   final Counter deadLettered;
+  final Counter skewedFuture;
+  final Counter skewedPast;
   final Timer backpressure;
 
   /** Records handed to the publisher, and those whose outcome is known; both only grow. */
@@ -76,6 +87,8 @@ final class ListenerMetrics {
             "logpipe.syslog.dead.lettered",
             "Records Kafka refused for good (too large), written to the dead-letter topic instead",
             null);
+    skewedFuture = skewed(registry, "future");
+    skewedPast = skewed(registry, "past");
     backpressure =
         Timer.builder("logpipe.syslog.backpressure")
             .description(
@@ -148,6 +161,16 @@ final class ListenerMetrics {
       b.tag("action", action);
     }
     return b.register(registry);
+  }
+
+  private Counter skewed(MeterRegistry registry, String direction) {
+    return Counter.builder("logpipe.syslog.clock.skewed")
+        .description(
+            "Messages whose event time is over 1 h ahead of (future) or over 24 h behind (past)"
+                + " the time logpipe received them; stored like any other")
+        .tag("listener", listener)
+        .tag("direction", direction)
+        .register(registry);
   }
 
   private Counter drops(MeterRegistry registry, String reason) {
