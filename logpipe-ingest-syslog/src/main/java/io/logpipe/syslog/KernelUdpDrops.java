@@ -7,38 +7,54 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Datagrams the kernel dropped for a UDP socket because its receive buffer was full, read from
- * Linux's {@code /proc/net/udp} (or {@code udp6}): the {@code drops} column of the row whose local
+ * Linux's {@code /proc/net/udp} and {@code udp6}: the {@code drops} column of the row whose local
  * address and port are the listener's. Where that file does not exist (not Linux) the count is not
  * available. Thread-safe; reads the file on each call (a metrics scrape).
  */
 final class KernelUdpDrops {
-  private final Path table;
-  private final String localAddress;
-  private final int port;
+  /** One place the socket may be listed: a table and the local address as it prints it. */
+  record Row(Path table, String localAddressHex) {}
 
-  KernelUdpDrops(Path table, String localAddressHex, int port) {
-    this.table = table;
-    this.localAddress = localAddressHex;
+  private final List<Row> candidates;
+  private final int port;
+  private final AtomicLong last = new AtomicLong();
+
+  KernelUdpDrops(List<Row> candidates, int port) {
+    this.candidates = List.copyOf(candidates);
     this.port = port;
   }
 
   /** The counter for a bound socket, or null when the system does not expose it. */
   static KernelUdpDrops forSocket(InetSocketAddress bound) {
-    boolean v4 = bound.getAddress() instanceof Inet4Address;
-    Path table = Path.of(v4 ? "/proc/net/udp" : "/proc/net/udp6");
-    if (!Files.isReadable(table)) {
-      return null;
+    Path udp = Path.of("/proc/net/udp");
+    Path udp6 = Path.of("/proc/net/udp6");
+    ByteOrder order = ByteOrder.nativeOrder();
+    byte[] a = bound.getAddress().getAddress();
+    List<Row> rows = new ArrayList<>();
+    if (bound.getAddress() instanceof Inet4Address) {
+      rows.add(new Row(udp, procHex(a, order)));
+      // The JDK opens dual-stack IPv6 sockets where it can: 127.0.0.1 is then ::ffff:127.0.0.1,
+      // and 0.0.0.0 is ::, in udp6.
+      byte[] mapped = new byte[16];
+      mapped[10] = (byte) 0xff;
+      mapped[11] = (byte) 0xff;
+      System.arraycopy(a, 0, mapped, 12, 4);
+      rows.add(
+          new Row(
+              udp6,
+              procHex(bound.getAddress().isAnyLocalAddress() ? new byte[16] : mapped, order)));
+    } else {
+      rows.add(new Row(udp6, procHex(a, order)));
     }
-    KernelUdpDrops d =
-        new KernelUdpDrops(
-            table,
-            procHex(bound.getAddress().getAddress(), ByteOrder.nativeOrder()),
-            bound.getPort());
+    KernelUdpDrops d = new KernelUdpDrops(rows, bound.getPort());
     return d.read() >= 0 ? d : null;
   }
 
@@ -61,13 +77,34 @@ final class KernelUdpDrops {
     return HexFormat.of().withUpperCase().formatHex(b);
   }
 
-  /** The drops now, or -1 if the table cannot be read or has no row for the socket. */
+  /**
+   * The drops so far, for a counter: never less than a value returned before (the row goes away
+   * when the socket is closed).
+   */
+  double count() {
+    return last.accumulateAndGet(read(), Math::max);
+  }
+
+  /** The drops now, or -1 if no table can be read or none has a row for the socket. */
   long read() {
-    try {
-      return drops(Files.readString(table, StandardCharsets.US_ASCII), localAddress, port);
-    } catch (IOException | RuntimeException e) {
-      return -1;
+    long sum = -1;
+    for (Row r : candidates) {
+      try {
+        if (Files.isReadable(r.table())) {
+          long d =
+              drops(
+                  Files.readString(r.table(), StandardCharsets.US_ASCII),
+                  r.localAddressHex(),
+                  port);
+          if (d >= 0) {
+            sum = Math.max(sum, 0) + d;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // not available: counted as no row
+      }
     }
+    return sum;
   }
 
   /** Parses the table's text; -1 when no row matches. */

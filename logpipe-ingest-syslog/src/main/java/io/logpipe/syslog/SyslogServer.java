@@ -42,7 +42,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +94,7 @@ public final class SyslogServer implements AutoCloseable {
   private EventLoopGroup workers;
   private ScheduledThreadPoolExecutor retryScheduler;
   private Addresses addresses;
+  private KernelUdpDrops kernelDrops;
   private boolean closed;
 
   /**
@@ -182,17 +182,18 @@ public final class SyslogServer implements AutoCloseable {
   private ListenerContext listener(String name, boolean retries) {
     ListenerMetrics metrics = new ListenerMetrics(name, !name.equals("udp"), registry);
     String source = "syslog-" + name;
+    RetryingPublisher.Scheduler scheduler =
+        (task, delay) -> retryScheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     RetryingPublisher rp =
         retries
             ? new RetryingPublisher(
                 publisher,
-                (task, delay) ->
-                    retryScheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS),
+                scheduler,
                 clock,
                 new RetryingPublisher.Backoff(
                     settings.retryBackoff(), settings.retryMaxBackoff(), 0.2),
                 source)
-            : RetryingPublisher.withoutRetries(publisher, clock, source);
+            : RetryingPublisher.withoutRetries(publisher, scheduler, clock, source);
     if (retries) {
       FunctionCounter.builder("logpipe.syslog.retries", rp, RetryingPublisher::retried)
           .description("Records sent to Kafka again after it did not acknowledge them")
@@ -239,11 +240,10 @@ public final class SyslogServer implements AutoCloseable {
           settings.udp().receiveBuffer(),
           granted);
     }
-    KernelUdpDrops kernel = KernelUdpDrops.forSocket(bound);
-    if (kernel != null) {
-      AtomicLong last = new AtomicLong();
-      FunctionCounter.builder(
-              "logpipe.syslog.drops", kernel, k -> last.accumulateAndGet(k.read(), Math::max))
+    kernelDrops = KernelUdpDrops.forSocket(bound);
+    if (kernelDrops != null) {
+      // The server holds the state: Micrometer holds it only weakly.
+      FunctionCounter.builder("logpipe.syslog.drops", kernelDrops, KernelUdpDrops::count)
           .description("Messages that did not reach Kafka, by reason")
           .tag("listener", "udp")
           .tag("reason", "kernel_buffer")

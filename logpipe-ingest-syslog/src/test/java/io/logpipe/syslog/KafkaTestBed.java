@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class KafkaTestBed implements AutoCloseable {
   EmbeddedKafka kafka;
+  private boolean brokerUp = true;
   final KafkaSettings kafkaSettings;
   final KafkaRecordPublisher publisher;
   final List<SyslogServer> servers = new ArrayList<>();
@@ -78,8 +79,21 @@ final class KafkaTestBed implements AutoCloseable {
         .toList();
   }
 
+  /** Starts the broker again if a test stopped it (tests may run in any order). */
+  void ensureBroker() {
+    if (!brokerUp) {
+      restartBroker();
+    }
+  }
+
+  void stopBroker() {
+    kafka.close();
+    brokerUp = false;
+  }
+
   void restartBroker() {
     kafka = EmbeddedKafka.start(kafka.dataDir(), kafka.listen(), kafka.controller(), Map.of());
+    brokerUp = true;
   }
 
   @Override

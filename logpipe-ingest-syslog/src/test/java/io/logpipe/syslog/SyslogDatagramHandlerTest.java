@@ -31,7 +31,7 @@ class SyslogDatagramHandlerTest {
           "udp",
           new SyslogParser(
               SyslogParser.Options.defaults().withClock(CLOCK).withMaxMessageBytes(MAX)),
-          RetryingPublisher.withoutRetries(hub, CLOCK, "syslog-udp"),
+          RetryingPublisher.withoutRetries(hub, (task, delay) -> task.run(), CLOCK, "syslog-udp"),
           false,
           new ListenerMetrics("udp", false, registry),
           new SyslogFramer.Options(MAX, 1024 * 1024, false),

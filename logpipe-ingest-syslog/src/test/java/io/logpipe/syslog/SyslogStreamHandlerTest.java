@@ -188,6 +188,7 @@ class SyslogStreamHandlerTest {
   void aRecordKafkaRefusesForGoodIsDeadLettered() {
     ch.writeInbound(bytes("<13>a\n"));
     hub.failAll(new PublishException("RecordTooLargeException", false, null));
+    retries.forEach(Runnable::run); // the scheduler writes the dead letter
     assertThat(hub.deadLetters).hasSize(1);
     assertThat(hub.deadLetters.get(0).source()).isEqualTo("syslog-tcp");
     assertThat(counter("logpipe.syslog.dead.lettered")).isEqualTo(1);

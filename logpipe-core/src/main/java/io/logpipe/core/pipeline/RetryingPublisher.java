@@ -138,7 +138,7 @@ public final class RetryingPublisher implements RecordPublisher, AutoCloseable {
    * A publisher that retries.
    *
    * @param inner the publisher that talks to the hub
-   * @param scheduler runs retries after their backoff
+   * @param scheduler runs retries after their backoff, and writes dead letters
    * @param clock dates dead letters
    * @param backoff the delays between retries
    * @param source names the ingest path in dead letters, such as {@code syslog-tcp}
@@ -157,25 +157,24 @@ public final class RetryingPublisher implements RecordPublisher, AutoCloseable {
       String source,
       DoubleSupplier random) {
     this.inner = Objects.requireNonNull(inner, "inner");
-    this.scheduler = scheduler;
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.backoff = backoff;
     this.source = Objects.requireNonNull(source, "source");
     this.random = Objects.requireNonNull(random, "random");
-    this.retries = scheduler != null;
-    if (retries) {
-      Objects.requireNonNull(backoff, "backoff");
-    }
+    this.retries = backoff != null;
   }
 
   /**
    * A publisher that does not retry (for UDP, whose loss is counted rather than avoided) but still
    * dead-letters records the hub refused for good: a failure the hub may recover from is passed to
    * the caller as it is.
+   *
+   * @param scheduler writes dead letters (never on the wrapped publisher's callback thread)
    */
   public static RetryingPublisher withoutRetries(
-      RecordPublisher inner, Clock clock, String source) {
-    return new RetryingPublisher(inner, null, clock, null, source, () -> 0);
+      RecordPublisher inner, Scheduler scheduler, Clock clock, String source) {
+    return new RetryingPublisher(inner, scheduler, clock, null, source, () -> 0);
   }
 
   @Override
@@ -343,7 +342,13 @@ public final class RetryingPublisher implements RecordPublisher, AutoCloseable {
         return;
       }
       if (!error.retriable()) {
-        deadLetter(record, error);
+        // Not on this thread: it is the hub client's I/O thread, and writing the dead letter may
+        // have to wait for it (topic metadata).
+        try {
+          scheduler.schedule(() -> deadLetter(record, error), Duration.ZERO);
+        } catch (RuntimeException e) {
+          deadLetterFailures.incrementAndGet(); // stopping
+        }
         callback.done(error);
         return;
       }

@@ -135,7 +135,11 @@ class RetryingPublisherTest {
     publish("x".repeat(RetryingPublisher.DEAD_LETTER_RAW_LIMIT + 10));
     hub.failAll(TOO_LARGE);
     assertThat(outcomes).containsExactly(TOO_LARGE);
-    assertThat(scheduler.tasks).isEmpty();
+    // Written on the scheduler, not on the hub's callback thread; never retried.
+    assertThat(scheduler.delays).containsExactly(Duration.ZERO);
+    assertThat(hub.deadLetters).isEmpty();
+    scheduler.runAll();
+    assertThat(hub.pending).isEmpty();
     assertThat(hub.deadLetters).hasSize(1);
     DeadLetter d = hub.deadLetters.get(0);
     assertThat(d.source()).isEqualTo("syslog-tcp");
@@ -180,12 +184,13 @@ class RetryingPublisherTest {
 
   @Test
   void withoutRetriesRetriableFailuresGoToTheCallerAndRefusedRecordsToTheDeadLetterTopic() {
-    RetryingPublisher udp = RetryingPublisher.withoutRetries(hub, CLOCK, "syslog-udp");
+    RetryingPublisher udp = RetryingPublisher.withoutRetries(hub, scheduler, CLOCK, "syslog-udp");
     udp.publish(record("a"), outcomes::add);
     udp.publish(record("b"), outcomes::add);
     hub.fail(0, DOWN);
     hub.fail(0, TOO_LARGE);
     assertThat(outcomes).containsExactly(DOWN, TOO_LARGE);
+    scheduler.runAll();
     assertThat(hub.deadLetters).hasSize(1);
     assertThat(udp.retried()).isZero();
   }
