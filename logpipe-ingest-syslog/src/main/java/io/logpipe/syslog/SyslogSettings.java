@@ -186,7 +186,10 @@ public record SyslogSettings(
               + " is shorter than initial_backoff "
               + Durations.format(retryBackoff));
     }
-    if (tcp.enabled() && tls.enabled() && tcp.listen().equals(tls.listen())) {
+    if (tcp.enabled()
+        && tls.enabled()
+        && tcp.listen().port() != 0
+        && tcp.listen().equals(tls.listen())) {
       tlsNode.problem("listen", tls.listen() + " is also syslog.tcp.listen; choose another port");
     }
     if (tls.enabled()) {

@@ -27,7 +27,12 @@ final class Tools {
 
   /** Skips the calling test when a tool is missing (fails it under LOGPIPE_REQUIRE_TOOLS=1). */
   static void require(String tool, String debianPackage) {
-    if (installed(tool)) {
+    requireThat(installed(tool), tool, debianPackage);
+  }
+
+  /** As {@link #require}, for something other than a command (such as a plugin file). */
+  static void requireThat(boolean present, String tool, String debianPackage) {
+    if (present) {
       return;
     }
     if ("1".equals(System.getenv("LOGPIPE_REQUIRE_TOOLS"))) {
