@@ -8,11 +8,13 @@ import io.logpipe.core.syslog.SyslogParser;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -151,7 +153,7 @@ public final class SyslogServer implements AutoCloseable {
           settings.tcp().enabled() ? startStream("tcp", settings.tcp().listen(), null) : null;
       InetSocketAddress tls =
           settings.tls().enabled()
-              ? startStream("tls", settings.tls().listen(), TlsContexts.server(settings.tls()))
+              ? startStream("tls", settings.tls().listen(), tlsContext())
               : null;
       addresses = new Addresses(udp, tcp, tls);
     } catch (RuntimeException e) {
@@ -168,6 +170,15 @@ public final class SyslogServer implements AutoCloseable {
         settings.maxConnections(),
         Durations.format(settings.idleTimeout()));
     return addresses;
+  }
+
+  private SslContext tlsContext() {
+    try {
+      return TlsContexts.server(settings.tls());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "cannot set up syslog over TLS (syslog.tls): " + e.getMessage(), e);
+    }
   }
 
   private static String describe(InetSocketAddress a) {
@@ -311,22 +322,23 @@ public final class SyslogServer implements AutoCloseable {
     return new PreferHeapByteBufAllocator(ByteBufAllocator.DEFAULT);
   }
 
-  private Channel bind(io.netty.bootstrap.AbstractBootstrap<?, ?> b, HostPort at, String key) {
-    try {
-      Channel ch = b.bind(at.host(), at.port()).syncUninterruptibly().channel();
-      serverChannels.add(ch);
-      return ch;
-    } catch (RuntimeException e) {
+  private Channel bind(AbstractBootstrap<?, ?> b, HostPort at, String key) {
+    // Not sync(): it rethrows the checked BindException undeclared.
+    ChannelFuture f = b.bind(at.host(), at.port()).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      Throwable cause = f.cause();
       throw new IllegalStateException(
           "cannot listen on "
               + at
               + " ("
               + key
               + "): "
-              + e.getMessage()
+              + (cause == null ? "unknown error" : cause.getMessage())
               + ". Is another syslog daemon or logpipe running? Stop it or choose another port.",
-          e);
+          cause);
     }
+    serverChannels.add(f.channel());
+    return f.channel();
   }
 
   /** Stops as described in the class documentation. */
