@@ -83,7 +83,7 @@ class LauncherIT {
       }
 
       // The README's syslog examples: logger over TCP (octet-counted RFC 5424) and UDP.
-      if (tool("logger", "util-linux")) {
+      if (tool("logger", "bsdutils")) {
         runTool(
             List.of(
                 "logger",

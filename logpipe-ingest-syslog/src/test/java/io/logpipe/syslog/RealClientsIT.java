@@ -97,7 +97,7 @@ class RealClientsIT {
 
   @Test
   void loggerOverUdpAndTcpInBothFormats() throws Exception {
-    Tools.require("logger", "util-linux");
+    Tools.require("logger", "bsdutils");
     String m = marker();
     SyslogServer.Addresses at = server.addresses();
     logger(
