@@ -119,6 +119,13 @@ class LauncherIT {
                     assertThat(run(env, "tail", "component", "--from-beginning", "-e", "-b", kafka))
                         .contains(" readme[42] warning hello from logger over TCP")
                         .contains(" readme[43] notice hello from logger over UDP"));
+        assertThat(
+                http.send(
+                        HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .contains("logpipe_syslog_messages_total{listener=\"tcp\"} 1.0")
+            .contains("logpipe_syslog_delivered_total{listener=\"udp\"} 1.0");
       }
 
       up.destroy(); // SIGTERM
