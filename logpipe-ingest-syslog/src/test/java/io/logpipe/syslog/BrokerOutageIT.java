@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.logpipe.core.record.LogRecord;
+import io.logpipe.kafka.KafkaRecordPublisher;
+import io.logpipe.kafka.TestKafka;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
@@ -140,13 +143,18 @@ class BrokerOutageIT {
       seen.set(seq);
     }
     assertThat(seen.cardinality()).as("distinct sequence numbers in Kafka").isEqualTo(n);
-    assertThat(duplicates).as("duplicates").isZero();
-    assertThat(records).hasSize(n);
+    // A duplicate can only come from a retry of a record Kafka stored while its delivery timeout
+    // ran out (the acknowledgement came too late, docs/syslog.md); none is seen in practice.
+    assertThat(duplicates)
+        .as("duplicates (each must be a record retried after its delivery timeout)")
+        .isLessThanOrEqualTo((int) functionCounter(registry, "logpipe.syslog.retries", "tcp"));
+    assertThat(records).hasSize(n + duplicates);
     assertThat(dropped(registry, "tcp")).isZero();
     System.err.printf(
-        "TCP outage: %d messages; held in logpipe while Kafka was down: %d records; retries: %.0f;"
-            + " paused for %.1f s%n",
+        "TCP outage: %d messages, %d duplicates; held in logpipe while Kafka was down: %d records;"
+            + " retries: %.0f; paused for %.1f s%n",
         n,
+        duplicates,
         heldWhileDown,
         functionCounter(registry, "logpipe.syslog.retries", "tcp"),
         registry
@@ -195,10 +203,25 @@ class BrokerOutageIT {
   @Test
   void udpDropsAreCountedAndAddUpToWhatWasLost() throws Exception {
     bed.ensureBroker();
+    // A delivery timeout longer than the outage: a record that expired while the broker came back
+    // might have been stored after all, and then counted as lost although it is in Kafka.
+    KafkaRecordPublisher patient =
+        new KafkaRecordPublisher(
+            TestKafka.settings(
+                "kafka: {producer: {max_in_flight: 1MiB, delivery_timeout: 5m, request_timeout:"
+                    + " 1s}}"),
+            bed.kafka.bootstrapServers(),
+            new SimpleMeterRegistry());
+    patient.warmUp();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     SyslogServer server =
-        bed.server("{tcp: {enabled: false}, udp: {listen: 127.0.0.1:0}}", registry);
-    InetSocketAddress at = server.addresses().udp();
+        new SyslogServer(
+            KafkaTestBed.settings("{tcp: {enabled: false}, udp: {listen: 127.0.0.1:0}}"),
+            null,
+            patient,
+            registry,
+            Clock.systemUTC());
+    InetSocketAddress at = server.start().udp();
     String run = UUID.randomUUID().toString().substring(0, 8);
     int n = 30_000;
     int paced = 20_000;
@@ -248,6 +271,7 @@ class BrokerOutageIT {
             + drops(registry, "backpressure")
             + drops(registry, "delivery_failed");
     assertThat(delivered + lost).as("delivered + counted drops").isEqualTo(n);
+    assertThat(drops(registry, "delivery_failed")).isZero();
     System.err.printf(
         "UDP outage: %d sent, %d in Kafka, dropped: %.0f kernel buffer, %.0f backpressure, %.0f"
             + " delivery failed%n",
@@ -257,6 +281,7 @@ class BrokerOutageIT {
         drops(registry, "backpressure"),
         drops(registry, "delivery_failed"));
     server.close(Duration.ofSeconds(5));
+    patient.close(Duration.ofSeconds(5));
   }
 
   static double kernelDrops(MeterRegistry r) {
