@@ -83,7 +83,7 @@ class LauncherIT {
       }
 
       // The README's syslog examples: logger over TCP (octet-counted RFC 5424) and UDP.
-      if (tool("logger", "bsdutils")) {
+      if (Tools.require("logger", "bsdutils") != null) {
         runTool(
             List.of(
                 "logger",
@@ -261,22 +261,6 @@ class LauncherIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return out.lines().filter(l -> !l.isBlank()).toList();
-  }
-
-  /** True if the tool is installed; false (the part is skipped) unless LOGPIPE_REQUIRE_TOOLS=1. */
-  static boolean tool(String name, String debianPackage) throws Exception {
-    boolean installed = new ProcessBuilder("sh", "-c", "command -v " + name).start().waitFor() == 0;
-    if (!installed) {
-      if ("1".equals(System.getenv("LOGPIPE_REQUIRE_TOOLS"))) {
-        throw new AssertionError(
-            name
-                + " is not installed and LOGPIPE_REQUIRE_TOOLS=1 (CI installs "
-                + debianPackage
-                + ")");
-      }
-      System.err.println(name + " not installed: skipping the " + name + " part of this test");
-    }
-    return installed;
   }
 
   /** Runs a command (not logpipe) to its end and checks it succeeded. */

@@ -1,9 +1,6 @@
 package io.logpipe.bench;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,11 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Benchmark: HTTP ingest into Kafka, end to end, against the peer that sets the ceiling for
@@ -84,7 +76,7 @@ public final class HttpIngestBench {
     String run = Long.toString(System.currentTimeMillis(), 36);
 
     // 1. The load: the same lines for logpipe and for kcat.
-    log("generating %,d records (seed %s)", records, opts.get("seed"));
+    BenchSupport.log("generating %,d records (seed %s)", records, opts.get("seed"));
     LoadGenerator gen = new LoadGenerator(Long.parseLong(opts.get("seed")));
     List<byte[]> bodies = new ArrayList<>();
     Path file = Files.createTempFile("logpipe-bench-", ".ndjson");
@@ -115,7 +107,7 @@ public final class HttpIngestBench {
 
     // 2. logpipe, as its own process.
     String prefix = "bench.http." + run;
-    int port = freePort();
+    int port = BenchSupport.freePort();
     Map<String, String> env = new HashMap<>();
     env.put("LOGPIPE_KAFKA_BOOTSTRAP_SERVERS", kafka);
     env.put("LOGPIPE_HTTP_LISTEN", "127.0.0.1:" + port);
@@ -145,17 +137,17 @@ public final class HttpIngestBench {
     try {
       URI base = URI.create("http://127.0.0.1:" + port);
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      awaitHealthy(client, base, logpipe);
+      BenchSupport.awaitHealthy(client, base, logpipe);
       List<String> topics = List.of(prefix + ".app", prefix + ".component");
       post(client, base, warmup, connections);
-      long before = endOffsets(kafka, topics);
-      long cpu0 = cpuTicks(logpipe.pid());
+      long before = BenchSupport.endOffsets(kafka, topics);
+      long cpu0 = BenchSupport.cpuTicks(logpipe.pid());
       long t0 = System.nanoTime();
       long accepted = post(client, base, bodies, connections);
       long t1 = System.nanoTime();
-      long cpu1 = cpuTicks(logpipe.pid());
-      long inKafka = endOffsets(kafka, topics) - before;
-      String metrics = get(client, base.resolve("/metrics"));
+      long cpu1 = BenchSupport.cpuTicks(logpipe.pid());
+      long inKafka = BenchSupport.endOffsets(kafka, topics) - before;
+      String metrics = BenchSupport.get(client, base.resolve("/metrics"));
       ours =
           new Result(
               "logpipe HTTP ingest ("
@@ -166,14 +158,14 @@ public final class HttpIngestBench {
               accepted,
               totalBytes,
               (t1 - t0) / 1e9,
-              (cpu1 - cpu0) / (double) clockTicks(),
-              heapUsed(metrics),
-              rss(logpipe.pid()));
+              (cpu1 - cpu0) / (double) BenchSupport.clockTicks(),
+              BenchSupport.heapUsed(metrics),
+              BenchSupport.rss(logpipe.pid()));
       if (accepted != records || inKafka != records) {
         throw new IllegalStateException(
             "lost records: sent " + records + ", accepted " + accepted + ", in Kafka " + inKafka);
       }
-      log("%s", ours);
+      BenchSupport.log("%s", ours);
     } finally {
       logpipe.destroy();
       logpipe.waitFor(60, TimeUnit.SECONDS);
@@ -181,8 +173,8 @@ public final class HttpIngestBench {
 
     // 3. The peer: kcat producing the same lines, same delivery settings, same broker.
     String peerTopic = "bench.kcat." + run;
-    createTopic(kafka, peerTopic, 6);
-    long peerBefore = endOffsets(kafka, List.of(peerTopic));
+    BenchSupport.createTopic(kafka, peerTopic, 6);
+    long peerBefore = BenchSupport.endOffsets(kafka, List.of(peerTopic));
     long k0 = System.nanoTime();
     Process kcat =
         new ProcessBuilder(
@@ -205,24 +197,24 @@ public final class HttpIngestBench {
       throw new IllegalStateException("kcat failed: " + kcatOut);
     }
     long k1 = System.nanoTime();
-    long peerCount = endOffsets(kafka, List.of(peerTopic)) - peerBefore;
+    long peerCount = BenchSupport.endOffsets(kafka, List.of(peerTopic)) - peerBefore;
     Result peer =
         new Result(
             "kcat -P (librdkafka, acks=all, idempotent, " + opts.get("compression") + ")",
             peerCount,
             totalBytes,
             (k1 - k0) / 1e9,
-            childCpuSeconds(kcatOut),
+            BenchSupport.childCpuSeconds(kcatOut),
             -1,
             -1);
-    log("%s", peer);
+    BenchSupport.log("%s", peer);
 
     String report = report(ours, peer, records, totalBytes, connections, batch, kafka);
     System.out.println(report);
     String docs = opts.get("write-docs");
     if (docs != null) {
       BenchmarkDocs.replaceSection(Path.of(docs), "http-ingest", report);
-      log("wrote %s", docs);
+      BenchSupport.log("wrote %s", docs);
     }
   }
 
@@ -359,107 +351,5 @@ public final class HttpIngestBench {
       throw new IllegalStateException("ingest failed", errors.get(0));
     }
     return accepted.get();
-  }
-
-  private static void awaitHealthy(HttpClient client, URI base, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("logpipe exited with " + p.exitValue());
-      }
-      try {
-        if (client
-                .send(
-                    HttpRequest.newBuilder(base.resolve("/healthz")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("logpipe not healthy after 120 s");
-  }
-
-  private static String get(HttpClient client, URI uri) throws Exception {
-    return client
-        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
-  private static long heapUsed(String metrics) {
-    double sum = 0;
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return (long) sum;
-  }
-
-  private static long endOffsets(String kafka, List<String> topics) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
-        d.partitions()
-            .forEach(
-                p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-      }
-      return admin.listOffsets(request).all().get().values().stream()
-          .mapToLong(o -> o.offset())
-          .sum();
-    }
-  }
-
-  private static void createTopic(String kafka, String topic, int partitions) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-    }
-  }
-
-  static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-  }
-
-  static long clockTicks() {
-    return 100; // USER_HZ on Linux
-  }
-
-  static long rss(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    return -1;
-  }
-
-  /** Children's user + system seconds from the shell's {@code times} output (second line). */
-  static double childCpuSeconds(String timesOutput) {
-    String[] lines = timesOutput.strip().split("\n");
-    String[] parts = lines[lines.length - 1].trim().split("\\s+");
-    return seconds(parts[0]) + seconds(parts[1]);
-  }
-
-  private static double seconds(String t) {
-    int m = t.indexOf('m');
-    return Double.parseDouble(t.substring(0, m)) * 60
-        + Double.parseDouble(t.substring(m + 1, t.length() - 1));
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
-  }
-
-  private static void log(String format, Object... args) {
-    System.err.println("bench: " + String.format(Locale.ROOT, format, args));
   }
 }

@@ -76,6 +76,10 @@ public final class TopicProvisioner {
       c.put(TopicConfig.COMPRESSION_TYPE_CONFIG, t.compression());
       c.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minIsr));
       c.put(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false");
+      // The broker stamps each record when it appends it. Producers that set the timestamp from
+      // the log line (rsyslog's omkafka does) would otherwise get whole batches rejected for one
+      // line dated more than an hour ahead; the event time stays in the record.
+      c.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
       // Room for the largest record plus batch overhead.
       c.put(
           TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
