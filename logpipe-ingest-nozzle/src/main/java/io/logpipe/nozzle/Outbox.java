@@ -1,0 +1,208 @@
+package io.logpipe.nozzle;
+
+import io.logpipe.core.pipeline.PublishException;
+import io.logpipe.core.pipeline.RecordPublisher;
+import io.logpipe.core.record.DeadLetter;
+import io.logpipe.core.record.LogRecord;
+import io.micrometer.core.instrument.Gauge;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded queue between the log stream and Kafka, and the thread that empties it.
+ *
+ * <p>The platform disconnects consumers that read slowly, so the stream readers never wait: {@link
+ * #offer} returns at once, and when the queue is full the item is dropped and counted ({@code
+ * logpipe_nozzle_drops_total{reason="queue_full"}}), with at most one log line per {@code
+ * drop_log_interval}. The publishing thread hands items to Kafka while the publisher has capacity
+ * and waits while it has none (Kafka slow or down), which is what fills the queue. Records Kafka
+ * does not acknowledge are retried by the {@link RecordPublisher} given (the app passes a retrying
+ * one) or counted as dropped ({@code reason="kafka"}).
+ *
+ * <p>Lifecycle: construct, {@link #start()}, {@link #offer} from the reader threads, {@link
+ * #close(Duration)} after the readers stopped: it publishes what is queued for up to the grace
+ * period and counts the rest as dropped ({@code reason="shutdown"}). Thread-safe.
+ */
+final class Outbox {
+  private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+
+  /** A metric or event envelope for the metrics topic. */
+  record MetricItem(byte[] key, byte[] value, long timestampMillis) {}
+
+  private final BlockingQueue<Object> queue;
+  private final int capacity;
+  private final RecordPublisher publisher;
+  private final EnvelopeTopic metricsTopic;
+  private final NozzleMetrics metrics;
+  private final long dropLogNanos;
+  private final Thread thread;
+  private final AtomicLong droppedSinceLog = new AtomicLong();
+  private final AtomicLong droppedTotal = new AtomicLong();
+  private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
+  private volatile boolean stopping;
+  private volatile long stopDeadline;
+
+  Outbox(
+      int capacity,
+      RecordPublisher publisher,
+      EnvelopeTopic metricsTopic,
+      NozzleMetrics metrics,
+      Duration dropLogInterval) {
+    this.capacity = capacity;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.publisher = publisher;
+    this.metricsTopic = metricsTopic;
+    this.metrics = metrics;
+    this.dropLogNanos = dropLogInterval.toNanos();
+    this.thread = new Thread(this::run, "logpipe-nozzle-publisher");
+    this.thread.setDaemon(true);
+    Gauge.builder("logpipe.nozzle.queue.size", queue, BlockingQueue::size)
+        .description("Records and envelopes waiting for Kafka")
+        .register(metrics.registry());
+    Gauge.builder("logpipe.nozzle.queue.capacity", () -> capacity)
+        .description("The most records and envelopes that wait for Kafka; more are dropped")
+        .register(metrics.registry());
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /**
+   * Queues a {@link LogRecord}, a {@link MetricItem} or a {@link DeadLetter}; never blocks.
+   *
+   * @return false if the queue was full and the item was dropped (counted)
+   */
+  boolean offer(Object item) {
+    if (queue.offer(item)) {
+      metrics.queued.increment();
+      return true;
+    }
+    dropped("queue_full", 1);
+    return false;
+  }
+
+  /** Items waiting. */
+  int size() {
+    return queue.size();
+  }
+
+  /** Items dropped so far, for any reason. */
+  long dropped() {
+    return droppedTotal.get();
+  }
+
+  private void dropped(String reason, long n) {
+    metrics.drop(reason, n);
+    droppedTotal.addAndGet(n);
+    long since = droppedSinceLog.addAndGet(n);
+    long now = System.nanoTime();
+    long last = lastDropLog.get();
+    if (now - last >= dropLogNanos && lastDropLog.compareAndSet(last, now)) {
+      droppedSinceLog.addAndGet(-since);
+      log.warn(
+          "nozzle dropped {} records ({}) in the last {} s: the queue of {} is full because Kafka"
+              + " takes records more slowly than the platform streams them; {} dropped in all",
+          since,
+          reason,
+          Math.max(1, dropLogNanos / 1_000_000_000L),
+          capacity,
+          droppedTotal.get());
+    }
+  }
+
+  private void run() {
+    try {
+      while (true) {
+        if (stopping && System.nanoTime() - stopDeadline > 0) {
+          return;
+        }
+        Object item = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (item == null) {
+          if (stopping) {
+            return;
+          }
+          continue;
+        }
+        while (!publisher.hasCapacity()) {
+          if (stopping && System.nanoTime() - stopDeadline > 0) {
+            dropped("shutdown", 1 + queue.size());
+            queue.clear();
+            return;
+          }
+          publisher.awaitCapacity(Duration.ofMillis(100));
+        }
+        publish(item);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("nozzle publisher stopped", e);
+    }
+  }
+
+  private void publish(Object item) {
+    try {
+      if (item instanceof LogRecord r) {
+        publisher.publish(r, this::delivered);
+      } else if (item instanceof MetricItem m) {
+        metricsTopic.send(m.key(), m.value(), m.timestampMillis(), this::deliveredMetric);
+      } else if (item instanceof DeadLetter d) {
+        publisher
+            .deadLetter(d)
+            .whenComplete(
+                (ok, error) -> {
+                  if (error != null) {
+                    dropped("kafka", 1);
+                  }
+                });
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not hand a record to Kafka", e);
+      dropped("kafka", 1);
+    }
+  }
+
+  private void delivered(PublishException error) {
+    if (error == null) {
+      metrics.published.increment();
+    } else {
+      dropped("kafka", 1);
+    }
+  }
+
+  private void deliveredMetric(PublishException error) {
+    if (error == null) {
+      metrics.publishedMetrics.increment();
+    } else {
+      dropped("kafka", 1);
+    }
+  }
+
+  /**
+   * Publishes what is queued, for up to {@code grace}; what is left then is counted as dropped.
+   * Call after the readers stopped.
+   */
+  void close(Duration grace) {
+    stopDeadline = System.nanoTime() + grace.toNanos();
+    stopping = true;
+    try {
+      thread.join(Math.max(1, grace.toMillis() + 200));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      thread.interrupt();
+    }
+    int left = queue.size();
+    if (left > 0) {
+      queue.clear();
+      dropped("shutdown", left);
+    }
+  }
+}
