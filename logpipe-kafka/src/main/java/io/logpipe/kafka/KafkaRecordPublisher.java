@@ -95,6 +95,17 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
         callback);
   }
 
+  /**
+   * Publishes a value that is not a {@link LogRecord} (the nozzle's metric envelopes) to {@code
+   * topic}, under the same in-flight bound and acknowledgement contract as records.
+   *
+   * @param timestampMillis the Kafka timestamp (the observed time)
+   */
+  public void publishValue(
+      String topic, byte[] key, byte[] value, long timestampMillis, Delivery callback) {
+    send(topic, key, value, timestampMillis, callback);
+  }
+
   @Override
   public CompletableFuture<Void> deadLetter(DeadLetter letter) {
     CompletableFuture<Void> done = new CompletableFuture<>();

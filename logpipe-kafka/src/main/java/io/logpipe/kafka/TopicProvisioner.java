@@ -57,36 +57,44 @@ public final class TopicProvisioner {
 
   /** The specs for logpipe's topics from settings. */
   public static List<TopicSpec> specs(KafkaSettings s, boolean singleNode) {
+    List<TopicSpec> out = new ArrayList<>();
+    String[] keys = {"kafka.topics.app", "kafka.topics.component", "kafka.topics.dlq"};
+    List<KafkaSettings.Topic> all = s.topics().all();
+    for (int i = 0; i < all.size(); i++) {
+      out.add(spec(s, singleNode, keys[i], all.get(i)));
+    }
+    return out;
+  }
+
+  /**
+   * The spec of one more topic (such as the nozzle's metrics topic) with the same settings as
+   * logpipe's own topics: replication, min ISR, compression, timestamps, record size.
+   *
+   * @param configKey the configuration key that names it, for messages
+   */
+  public static TopicSpec spec(
+      KafkaSettings s, boolean singleNode, String configKey, KafkaSettings.Topic topic) {
     KafkaSettings.Topics t = s.topics();
     short rf = (short) (singleNode ? 1 : t.replicationFactor());
     int minIsr = singleNode ? 1 : t.minInsyncReplicas();
-    List<TopicSpec> out = new ArrayList<>();
-    String[] keys = {"kafka.topics.app", "kafka.topics.component", "kafka.topics.dlq"};
-    List<KafkaSettings.Topic> all = t.all();
-    for (int i = 0; i < all.size(); i++) {
-      KafkaSettings.Topic topic = all.get(i);
-      Map<String, String> c = new LinkedHashMap<>();
-      c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-      c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
-      c.put(
-          TopicConfig.RETENTION_BYTES_CONFIG,
-          topic.retentionBytes().bytes() == 0
-              ? "-1"
-              : Long.toString(topic.retentionBytes().bytes()));
-      c.put(TopicConfig.COMPRESSION_TYPE_CONFIG, t.compression());
-      c.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minIsr));
-      c.put(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false");
-      // The broker stamps each record when it appends it. Producers that set the timestamp from
-      // the log line (rsyslog's omkafka does) would otherwise get whole batches rejected for one
-      // line dated more than an hour ahead; the event time stays in the record.
-      c.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
-      // Room for the largest record plus batch overhead.
-      c.put(
-          TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-          Long.toString(s.producer().maxRecordSize().bytes() + 64 * 1024));
-      out.add(new TopicSpec(keys[i], topic.name(), topic.partitions(), rf, Map.copyOf(c)));
-    }
-    return out;
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
+    c.put(
+        TopicConfig.RETENTION_BYTES_CONFIG,
+        topic.retentionBytes().bytes() == 0 ? "-1" : Long.toString(topic.retentionBytes().bytes()));
+    c.put(TopicConfig.COMPRESSION_TYPE_CONFIG, t.compression());
+    c.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minIsr));
+    c.put(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false");
+    // The broker stamps each record when it appends it. Producers that set the timestamp from
+    // the log line (rsyslog's omkafka does) would otherwise get whole batches rejected for one
+    // line dated more than an hour ahead; the event time stays in the record.
+    c.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+    // Room for the largest record plus batch overhead.
+    c.put(
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+        Long.toString(s.producer().maxRecordSize().bytes() + 64 * 1024));
+    return new TopicSpec(configKey, topic.name(), topic.partitions(), rf, Map.copyOf(c));
   }
 
   /**
