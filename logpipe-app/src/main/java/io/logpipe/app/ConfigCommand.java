@@ -65,6 +65,10 @@ final class ConfigCommand implements Runnable {
                     + c.http().listen()
                     + "; syslog "
                     + syslog(c)
+                    + "; nozzle "
+                    + (c.nozzle().configured()
+                        ? c.nozzle().api().id() + " " + c.nozzle().url()
+                        : "off")
                     + "; data in "
                     + c.dataDir()
                     + ")");

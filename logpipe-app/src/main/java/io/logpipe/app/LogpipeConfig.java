@@ -4,6 +4,7 @@ import io.logpipe.core.config.ConfigFiles;
 import io.logpipe.core.config.ConfigNode;
 import io.logpipe.http.HttpSettings;
 import io.logpipe.kafka.KafkaSettings;
+import io.logpipe.nozzle.NozzleSettings;
 import io.logpipe.syslog.SyslogSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.Map;
  * @param kafka the hub
  * @param http the HTTP server
  * @param syslog the syslog listeners
+ * @param nozzle the Cloud Foundry nozzle
  */
 public record LogpipeConfig(
     Path dataDir,
@@ -31,7 +33,8 @@ public record LogpipeConfig(
     Duration shutdownGrace,
     KafkaSettings kafka,
     HttpSettings http,
-    SyslogSettings syslog) {
+    SyslogSettings syslog,
+    NozzleSettings nozzle) {
 
   /** The commented defaults file shipped with logpipe. */
   public static final String DEFAULTS_RESOURCE = "/logpipe-defaults.yaml";
@@ -49,8 +52,9 @@ public record LogpipeConfig(
     KafkaSettings kafka = KafkaSettings.from(root.section("kafka"));
     HttpSettings http = HttpSettings.from(root.section("http"));
     SyslogSettings syslog = SyslogSettings.from(root.section("syslog"));
+    NozzleSettings nozzle = NozzleSettings.from(root.section("nozzle"));
     root.finish();
-    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog);
+    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog, nozzle);
   }
 
   /**

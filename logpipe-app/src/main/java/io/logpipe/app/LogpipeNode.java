@@ -1,5 +1,6 @@
 package io.logpipe.app;
 
+import io.logpipe.core.pipeline.RetryingPublisher;
 import io.logpipe.core.record.LenientRecordReader;
 import io.logpipe.http.HealthEndpoint;
 import io.logpipe.http.HttpServer;
@@ -9,7 +10,10 @@ import io.logpipe.kafka.EmbeddedKafka;
 import io.logpipe.kafka.KafkaClients;
 import io.logpipe.kafka.KafkaHealth;
 import io.logpipe.kafka.KafkaRecordPublisher;
+import io.logpipe.kafka.KafkaSettings;
 import io.logpipe.kafka.TopicProvisioner;
+import io.logpipe.nozzle.Nozzle;
+import io.logpipe.nozzle.NozzleSettings;
 import io.logpipe.syslog.SyslogServer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -24,12 +28,16 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,12 +49,13 @@ import org.slf4j.LoggerFactory;
  * One running logpipe process: the embedded broker (when no cluster is configured), the topics, the
  * publisher, the HTTP server and the chosen roles.
  *
- * <p>Start order: (1) metrics, (2) embedded broker if configured, (3) topics, (4) publisher, (5)
- * syslog listeners (role ingest-syslog), (6) HTTP server with the roles' endpoints. {@link
- * #close()} runs in reverse: stop intake (the HTTP server stops accepting and finishes requests in
- * progress; the syslog listeners stop reading and wait for their records in flight), flush and
- * close the publisher, then the admin client and the broker. If start fails half-way, what did
- * start is closed again.
+ * <p>Start order: (1) metrics, (2) embedded broker if configured, (3) topics (with the nozzle's
+ * metrics topic when it is used), (4) publisher, (5) syslog listeners (role ingest-syslog), (6) the
+ * nozzle (role nozzle), (7) HTTP server with the roles' endpoints. {@link #close()} runs in
+ * reverse: stop intake (the HTTP server stops accepting and finishes requests in progress; the
+ * syslog listeners stop reading and wait for their records in flight; the nozzle closes its streams
+ * and publishes what it queued), flush and close the publisher, then the admin client and the
+ * broker. If start fails half-way, what did start is closed again.
  */
 public final class LogpipeNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogpipeNode.class);
@@ -59,6 +68,7 @@ public final class LogpipeNode implements AutoCloseable {
   private HttpServer http;
   private InetSocketAddress httpAddress;
   private SyslogServer.Addresses syslogAddresses;
+  private Nozzle nozzle;
 
   private LogpipeNode(LogpipeConfig config) {
     this.config = config;
@@ -109,10 +119,14 @@ public final class LogpipeNode implements AutoCloseable {
     Admin admin =
         Admin.create(KafkaClients.admin(config.kafka(), bootstrapServers, "logpipe-admin"));
     started.push(admin);
+    boolean runNozzle = roles.contains(Role.NOZZLE) && config.nozzle().configured();
+    List<TopicProvisioner.TopicSpec> topics =
+        new ArrayList<>(TopicProvisioner.specs(config.kafka(), embedded != null));
+    if (runNozzle && config.nozzle().wantsMetrics()) {
+      topics.add(metricsTopic(config, embedded != null));
+    }
     new TopicProvisioner(admin, Duration.ofSeconds(60))
-        .ensure(
-            TopicProvisioner.specs(config.kafka(), embedded != null),
-            config.kafka().topics().provision());
+        .ensure(topics, config.kafka().topics().provision());
 
     KafkaRecordPublisher publisher =
         new KafkaRecordPublisher(config.kafka(), bootstrapServers, registry);
@@ -136,13 +150,14 @@ public final class LogpipeNode implements AutoCloseable {
       started.push(() -> syslog.close(config.shutdownGrace()));
     }
 
+    if (runNozzle) {
+      startNozzle(publisher);
+    }
+
     KafkaHealth health =
         new KafkaHealth(admin, Duration.ofSeconds(3), Duration.ofSeconds(1), Clock.systemUTC());
     http = new HttpServer(config.http(), registry);
-    http.route(
-        HttpMethod.GET,
-        "/healthz",
-        new HealthEndpoint(Map.of("kafka", () -> kafkaCheck(health)), workers));
+    http.route(HttpMethod.GET, "/healthz", new HealthEndpoint(checks(health), workers));
     http.route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry));
     if (roles.contains(Role.INGEST_HTTP)) {
       http.route(
@@ -160,13 +175,84 @@ public final class LogpipeNode implements AutoCloseable {
     httpAddress = http.start();
     started.push(() -> http.close(config.shutdownGrace()));
     log.info(
-        "logpipe up: roles {}, Kafka {}{}, HTTP http://{}:{}{}",
+        "logpipe up: roles {}, Kafka {}{}, HTTP http://{}:{}{}{}",
         roles.stream().map(Role::id).toList(),
         bootstrapServers,
         embedded != null ? " (embedded, data in " + embedded.dataDir() + ")" : "",
         httpAddress.getHostString(),
         httpAddress.getPort(),
-        syslogAddresses == null ? "" : ", syslog " + describe(syslogAddresses));
+        syslogAddresses == null ? "" : ", syslog " + describe(syslogAddresses),
+        nozzle == null
+            ? ""
+            : ", nozzle " + config.nozzle().api().id() + " " + config.nozzle().url());
+  }
+
+  private static TopicProvisioner.TopicSpec metricsTopic(LogpipeConfig config, boolean singleNode) {
+    NozzleSettings.MetricsTopic t = config.nozzle().metricsTopic();
+    return TopicProvisioner.spec(
+        config.kafka(),
+        singleNode,
+        "nozzle.metrics_topic",
+        new KafkaSettings.Topic(
+            t.name(), t.partitions(), t.retention(), io.logpipe.core.config.DataSize.ofBytes(0)));
+  }
+
+  /**
+   * The nozzle publishes through a publisher that dead-letters records Kafka refuses for good (too
+   * large) and reports the rest of its failures to the nozzle, which counts them as dropped: the
+   * firehose cannot be paused, so records are not held back for retries.
+   */
+  private void startNozzle(KafkaRecordPublisher publisher) {
+    String source = "nozzle-" + config.nozzle().api().id();
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "logpipe-nozzle-dead-letters");
+              t.setDaemon(true);
+              return t;
+            });
+    started.push(scheduler::shutdownNow);
+    RetryingPublisher deadLettering =
+        RetryingPublisher.withoutRetries(
+            publisher,
+            (task, delay) -> scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS),
+            Clock.systemUTC(),
+            source);
+    String topic = config.nozzle().metricsTopic().name();
+    Nozzle n =
+        new Nozzle(
+            config.nozzle(),
+            config.datacenter(),
+            deadLettering,
+            (key, value, ts, callback) -> publisher.publishValue(topic, key, value, ts, callback),
+            registry,
+            Clock.systemUTC(),
+            null);
+    n.start();
+    nozzle = n;
+    started.push(() -> n.close(config.shutdownGrace()));
+  }
+
+  private Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks(
+      KafkaHealth health) {
+    Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks = new LinkedHashMap<>();
+    checks.put("kafka", () -> kafkaCheck(health));
+    Nozzle n = nozzle;
+    if (n != null) {
+      // Reported, never failing: a nozzle that cannot reach the platform keeps trying, and a
+      // restart (what a failing health check leads to on Cloud Foundry) would not help it.
+      checks.put(
+          "nozzle",
+          () -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("connected_streams", n.connectedStreams());
+            d.put("configured_streams", config.nozzle().connections());
+            d.put("queued", n.queued());
+            d.put("dropped", n.dropped());
+            return new HealthEndpoint.Check(true, d);
+          });
+    }
+    return checks;
   }
 
   private static String describe(SyslogServer.Addresses a) {
@@ -232,6 +318,11 @@ public final class LogpipeNode implements AutoCloseable {
   /** The syslog listeners' bound addresses; null without the ingest-syslog role. */
   public SyslogServer.Addresses syslogAddresses() {
     return syslogAddresses;
+  }
+
+  /** The nozzle; null without the nozzle role. */
+  public Nozzle nozzle() {
+    return nozzle;
   }
 
   /** The metrics of this node. */

@@ -16,7 +16,16 @@ public enum Role {
 
   /** The syslog listeners: UDP, TCP and (when configured) TLS. */
   INGEST_SYSLOG(
-      "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka");
+      "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka"),
+
+  /**
+   * The Cloud Foundry nozzle: app logs from loggregator (v2 RLP gateway or v1 firehose). Needs
+   * {@code nozzle.url}; {@code logpipe up} runs it only when that is set.
+   */
+  NOZZLE(
+      "nozzle",
+      "Cloud Foundry app logs from loggregator (RLP gateway or firehose) into Kafka; needs"
+          + " nozzle.url");
 
   private final String id;
   private final String description;
@@ -35,9 +44,21 @@ public enum Role {
     return description;
   }
 
-  /** Every role, for {@code logpipe up}. */
+  /** Every role. */
   public static Set<Role> all() {
     return new LinkedHashSet<>(Arrays.asList(values()));
+  }
+
+  /**
+   * The roles {@code logpipe up} runs: every role, except the nozzle unless a log stream is
+   * configured ({@code nozzle.url}); there is no platform to read from otherwise.
+   */
+  public static Set<Role> forUp(LogpipeConfig config) {
+    Set<Role> roles = all();
+    if (!config.nozzle().configured()) {
+      roles.remove(NOZZLE);
+    }
+    return roles;
   }
 
   /**

@@ -25,11 +25,15 @@ import picocli.CommandLine.Option;
     footer = {
       "  ingest-http     NDJSON records over HTTP (POST /api/v1/ingest) into Kafka",
       "  ingest-syslog   syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka",
+      "  nozzle          Cloud Foundry app logs from loggregator (RLP gateway or firehose) into"
+          + " Kafka; needs nozzle.url",
       "",
       "Examples:",
       "  logpipe run --config prod.yaml --roles ingest-http",
       "  logpipe run --config prod.yaml --roles ingest-syslog,ingest-http",
-      "  LOGPIPE_KAFKA_BOOTSTRAP_SERVERS=kafka-1:9092,kafka-2:9092 logpipe run --roles ingest-http"
+      "  LOGPIPE_KAFKA_BOOTSTRAP_SERVERS=kafka-1:9092,kafka-2:9092 logpipe run --roles ingest-http",
+      "  LOGPIPE_NOZZLE_URL=https://log-stream.sys.example.com LOGPIPE_NOZZLE_UAA_URL=https://uaa.sys.example.com \\",
+      "    LOGPIPE_NOZZLE_UAA_CLIENT_ID=logpipe LOGPIPE_NOZZLE_UAA_CLIENT_SECRET=... logpipe run --roles nozzle"
     })
 final class RunCommand implements Callable<Integer>, Main.EnvironmentAware {
   @Option(
@@ -70,6 +74,14 @@ final class RunCommand implements Callable<Integer>, Main.EnvironmentAware {
           List.of(
               "kafka.bootstrap_servers: `logpipe run` needs a Kafka cluster; set it (or"
                   + " LOGPIPE_KAFKA_BOOTSTRAP_SERVERS), or use `logpipe up` for the embedded broker"));
+    }
+    if (chosen.contains(Role.NOZZLE) && !c.nozzle().configured()) {
+      throw new ConfigException(
+          file == null ? "configuration" : file.toString(),
+          List.of(
+              "nozzle.url: the nozzle role needs the RLP gateway (https://log-stream.<system"
+                  + " domain>) or, with nozzle.api v1, the traffic controller"
+                  + " (wss://doppler.<system domain>:443); set it (or LOGPIPE_NOZZLE_URL)"));
     }
     return ServeSupport.serve(c, chosen);
   }

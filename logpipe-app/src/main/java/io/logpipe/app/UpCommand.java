@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       "Starts an embedded single-node Kafka broker (unless kafka.bootstrap_servers is set) with"
           + " its data under ./data/kafka, creates the topics and runs every role: HTTP ingest on"
           + " 127.0.0.1:8080, syslog on 127.0.0.1:5514 (UDP and TCP; TLS on 6514 when"
-          + " syslog.tls is configured). Stops cleanly on Ctrl-C or SIGTERM: intake stops,"
+          + " syslog.tls is configured), and the Cloud Foundry nozzle when nozzle.url is set."
+          + " Stops cleanly on Ctrl-C or SIGTERM: intake stops,"
           + " pending records are flushed, exit code 0."
     },
     footerHeading = "%nExamples:%n",
@@ -66,7 +67,8 @@ final class UpCommand implements Callable<Integer>, Main.EnvironmentAware {
       e.put("LOGPIPE_DATA_DIR", dataDir.toString());
     }
     Path file = config != null ? config : configFromEnv(env);
-    return ServeSupport.serve(LogpipeConfig.load(file, e), Role.all());
+    LogpipeConfig c = LogpipeConfig.load(file, e);
+    return ServeSupport.serve(c, Role.forUp(c));
   }
 
   static Path configFromEnv(Map<String, String> env) {

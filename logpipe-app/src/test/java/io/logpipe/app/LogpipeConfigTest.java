@@ -68,6 +68,24 @@ class LogpipeConfigTest {
   }
 
   @Test
+  void upRunsTheNozzleOnlyWhenAStreamIsConfigured() {
+    assertThat(Role.forUp(LogpipeConfig.load(null, Map.of())))
+        .containsExactly(Role.INGEST_HTTP, Role.INGEST_SYSLOG);
+    LogpipeConfig withStream =
+        LogpipeConfig.load(
+            null,
+            Map.of(
+                "LOGPIPE_NOZZLE_URL", "https://log-stream.sys.example.com",
+                "LOGPIPE_NOZZLE_UAA_URL", "https://uaa.sys.example.com",
+                "LOGPIPE_NOZZLE_UAA_CLIENT_ID", "logpipe",
+                "LOGPIPE_NOZZLE_UAA_CLIENT_SECRET", "secret"));
+    assertThat(Role.forUp(withStream)).contains(Role.NOZZLE);
+    assertThat(withStream.toString())
+        .contains("clientSecret=(secret)")
+        .doesNotContain("clientSecret=secret");
+  }
+
+  @Test
   void syslogOverTlsWithoutCertificatesIsAProblemWithItsKeyPath() {
     assertThatThrownBy(() -> LogpipeConfig.load(null, Map.of("LOGPIPE_SYSLOG_TLS_ENABLED", "true")))
         .isInstanceOf(ConfigException.class)

@@ -73,6 +73,18 @@ class MainTest {
   }
 
   @Test
+  void theNozzleRoleNeedsAStreamToRead() {
+    assertThat(
+            run(
+                Map.of("LOGPIPE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"),
+                "run",
+                "--roles",
+                "nozzle"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("nozzle.url: the nozzle role needs the RLP gateway");
+  }
+
+  @Test
   void anUnknownCommandIsAUsageError() {
     assertThat(run(Map.of(), "frobnicate")).isEqualTo(2);
     assertThat(err.toString()).contains("logpipe: Unmatched argument");
