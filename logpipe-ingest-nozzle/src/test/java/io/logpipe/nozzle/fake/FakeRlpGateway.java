@@ -97,6 +97,8 @@ public final class FakeRlpGateway implements AutoCloseable {
   private final ShardGroups<Subscriber> shards = new ShardGroups<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong sent = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean pumpStop =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Duration heartbeatInterval = Duration.ofSeconds(15);
   private volatile Duration streamTimeout = Duration.ofMinutes(14);
 
@@ -200,20 +202,22 @@ public final class FakeRlpGateway implements AutoCloseable {
   }
 
   /**
-   * Writes {@code event} to every subscriber as fast as each reads, {@code count} times in all
-   * (split over the subscribers of each group), for benchmarks; returns at once.
+   * Writes the prepared messages (SSE events for the gateway, envelopes for the traffic
+   * controller), cycling through them, {@code count} times in all split over the subscribers, as
+   * fast as each reads, until {@link #stopPumps()}; for benchmarks. Returns at once.
    */
-  public void pump(byte[] event, long count) {
+  public void pump(List<byte[]> messages, long count) {
+    pumpStop.set(false);
     List<Subscriber> all = shards.all();
     long each = count / Math.max(1, all.size());
     for (Subscriber s : all) {
-      Pump.start(
-          s.channel,
-          Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(event)),
-          each,
-          sent,
-          DefaultHttpContent::new);
+      Pump.start(s.channel, messages, each, sent, pumpStop, DefaultHttpContent::new);
     }
+  }
+
+  /** Stops the pumps. */
+  public void stopPumps() {
+    pumpStop.set(true);
   }
 
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -96,6 +96,8 @@ public final class FakeTrafficController implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger pongs = new AtomicInteger();
   private final AtomicLong sent = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean pumpStop =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Duration pingInterval = Duration.ofSeconds(15);
   private volatile Duration keepAliveTimeout = Duration.ofSeconds(30);
 
@@ -202,20 +204,22 @@ public final class FakeTrafficController implements AutoCloseable {
   }
 
   /**
-   * Writes {@code message} as binary messages {@code count} times, split over the subscribers, as
-   * fast as they read.
+   * Writes the prepared envelopes as binary messages, cycling through them, {@code count} times in
+   * all split over the subscribers, as fast as each reads, until {@link #stopPumps()}; for
+   * benchmarks. Returns at once.
    */
-  public void pump(byte[] message, long count) {
+  public void pump(List<byte[]> messages, long count) {
+    pumpStop.set(false);
     List<Subscriber> all = shards.all();
     long each = count / Math.max(1, all.size());
     for (Subscriber s : all) {
-      Pump.start(
-          s.channel,
-          Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(message)),
-          each,
-          sent,
-          BinaryWebSocketFrame::new);
+      Pump.start(s.channel, messages, each, sent, pumpStop, BinaryWebSocketFrame::new);
     }
+  }
+
+  /** Stops the pumps. */
+  public void stopPumps() {
+    pumpStop.set(true);
   }
 
   private final class Handler extends SimpleChannelInboundHandler<Object> {
