@@ -143,8 +143,12 @@ public final class NozzleIngestBench {
 
   /** The load generator's app lines (component lines are not in the firehose). */
   private List<LogRecord> appLines() {
-    LoadGenerator gen = new LoadGenerator(Long.parseLong(opts.get("seed")));
-    int n = Integer.parseInt(opts.get("envelopes"));
+    return appLines(Long.parseLong(opts.get("seed")), Integer.parseInt(opts.get("envelopes")));
+  }
+
+  /** {@code n} app lines of the load generator. */
+  public static List<LogRecord> appLines(long seed, int n) {
+    LoadGenerator gen = new LoadGenerator(seed);
     List<LogRecord> out = new ArrayList<>(n);
     while (out.size() < n) {
       LogRecord r = gen.next();
@@ -180,7 +184,7 @@ public final class NozzleIngestBench {
   }
 
   /** v2: SSE events of {@code batch} envelopes each, as the gateway writes them. */
-  private List<byte[]> v2Events(List<LogRecord> lines, int batch) {
+  public static List<byte[]> v2Events(List<LogRecord> lines, int batch) {
     List<byte[]> events = new ArrayList<>();
     LoggregatorEnvelope.EnvelopeBatch.Builder b = LoggregatorEnvelope.EnvelopeBatch.newBuilder();
     for (int i = 0; i < lines.size(); i++) {
@@ -215,7 +219,7 @@ public final class NozzleIngestBench {
   }
 
   /** v1: one protobuf envelope per message. */
-  private List<byte[]> v1Messages(List<LogRecord> lines) {
+  public static List<byte[]> v1Messages(List<LogRecord> lines) {
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       LogRecord r = lines.get(i);

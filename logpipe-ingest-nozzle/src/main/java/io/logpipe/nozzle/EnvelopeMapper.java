@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * Not thread-safe only in that it is used by one reader at a time per instance; it holds no
  * per-call state and may be shared.
  */
-final class EnvelopeMapper {
+public final class EnvelopeMapper {
   private final String datacenter;
   private final AppNames names;
   private final NozzleMetrics metrics;
@@ -45,14 +45,14 @@ final class EnvelopeMapper {
   /**
    * @param names the Cloud Controller cache; null for names from tags only
    */
-  EnvelopeMapper(String datacenter, AppNames names, NozzleMetrics metrics) {
+  public EnvelopeMapper(String datacenter, AppNames names, NozzleMetrics metrics) {
     this.datacenter = datacenter;
     this.names = names;
     this.metrics = metrics;
   }
 
   /** The record of a log envelope. */
-  LogRecord toRecord(Envelope e, Envelope.Log log, Instant observed) {
+  public LogRecord toRecord(Envelope e, Envelope.Log log, Instant observed) {
     SortedMap<String, String> tags = sorted(e.tags());
     String appId = e.sourceId().isEmpty() ? null : e.sourceId();
     String instance = e.instanceId().isEmpty() ? null : e.instanceId();

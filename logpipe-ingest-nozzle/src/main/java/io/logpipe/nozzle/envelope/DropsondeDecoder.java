@@ -42,20 +42,172 @@ public final class DropsondeDecoder {
    *     no event that the decoder knows
    */
   public Envelope decode(ByteBuffer message) throws DecodeException {
-    EventFactory.Envelope e;
     try {
-      e = EventFactory.Envelope.parser().parsePartialFrom(CodedInputStream.newInstance(message));
-    } catch (InvalidProtocolBufferException ex) {
+      return decodeFast(CodedInputStream.newInstance(message), message);
+    } catch (java.io.IOException ex) {
       throw new DecodeException("not a dropsonde envelope: " + ex.getMessage());
     } catch (RuntimeException ex) {
       throw new DecodeException("not a dropsonde envelope: " + ex);
     }
-    return convert(e);
   }
 
   /** The envelope in {@code bytes}; see {@link #decode(ByteBuffer)}. */
   public Envelope decode(byte[] bytes) throws DecodeException {
     return decode(ByteBuffer.wrap(bytes));
+  }
+
+  // Wire tags (field number << 3 | wire type) of the fields read on the hot path.
+  private static final int ENV_ORIGIN = 1 << 3 | 2;
+  private static final int ENV_TIMESTAMP = 6 << 3;
+  private static final int ENV_LOG = 8 << 3 | 2;
+  private static final int ENV_DEPLOYMENT = 13 << 3 | 2;
+  private static final int ENV_JOB = 14 << 3 | 2;
+  private static final int ENV_INDEX = 15 << 3 | 2;
+  private static final int ENV_IP = 16 << 3 | 2;
+  private static final int ENV_TAGS = 17 << 3 | 2;
+  private static final int ENV_EVENT_TYPE = 2 << 3;
+  private static final int LOG_MESSAGE = 1 << 3 | 2;
+  private static final int LOG_TYPE = 2 << 3;
+  private static final int LOG_TIMESTAMP = 3 << 3;
+  private static final int LOG_APP_ID = 4 << 3 | 2;
+  private static final int LOG_SOURCE_TYPE = 5 << 3 | 2;
+  private static final int LOG_SOURCE_INSTANCE = 6 << 3 | 2;
+  private static final int ENTRY_KEY = 1 << 3 | 2;
+  private static final int ENTRY_VALUE = 2 << 3 | 2;
+
+  /**
+   * Log envelopes, nearly all of the firehose, are read field by field straight into the model (the
+   * generated classes would build a message, a map of entry messages and copies of every string
+   * first); an envelope with any other event, or with a field the fast path does not expect, is
+   * parsed again with the generated classes.
+   */
+  private Envelope decodeFast(CodedInputStream in, ByteBuffer message)
+      throws java.io.IOException, DecodeException {
+    int start = message.position();
+    TreeMap<String, String> tags = new TreeMap<>();
+    String origin = null;
+    String deployment = "";
+    String job = "";
+    String index = "";
+    String ip = "";
+    long ts = 0;
+    boolean hasLog = false;
+    byte[] payload = null;
+    boolean err = false;
+    long logTs = 0;
+    boolean hasLogTs = false;
+    String appId = null;
+    String sourceType = null;
+    String instance = null;
+    while (true) {
+      int tag = in.readTag();
+      if (tag == 0) {
+        break;
+      }
+      switch (tag) {
+        case ENV_ORIGIN -> origin = in.readString();
+        case ENV_EVENT_TYPE -> in.readEnum();
+        case ENV_TIMESTAMP -> ts = in.readInt64();
+        case ENV_DEPLOYMENT -> deployment = in.readString();
+        case ENV_JOB -> job = in.readString();
+        case ENV_INDEX -> index = in.readString();
+        case ENV_IP -> ip = in.readString();
+        case ENV_TAGS -> {
+          int limit = in.pushLimit(in.readRawVarint32());
+          String key = "";
+          String value = "";
+          while (true) {
+            int t = in.readTag();
+            if (t == 0) {
+              break;
+            } else if (t == ENTRY_KEY) {
+              key = in.readString();
+            } else if (t == ENTRY_VALUE) {
+              value = in.readString();
+            } else {
+              skip(in, t);
+            }
+          }
+          in.popLimit(limit);
+          tags.put(key, value);
+        }
+        case ENV_LOG -> {
+          hasLog = true;
+          int limit = in.pushLimit(in.readRawVarint32());
+          while (true) {
+            int t = in.readTag();
+            if (t == 0) {
+              break;
+            }
+            switch (t) {
+              case LOG_MESSAGE -> payload = in.readByteArray();
+              case LOG_TYPE -> err = in.readEnum() == 2;
+              case LOG_TIMESTAMP -> {
+                logTs = in.readInt64();
+                hasLogTs = true;
+              }
+              case LOG_APP_ID -> appId = in.readString();
+              case LOG_SOURCE_TYPE -> sourceType = in.readString();
+              case LOG_SOURCE_INSTANCE -> instance = in.readString();
+              default -> skip(in, t);
+            }
+          }
+          in.popLimit(limit);
+        }
+        default -> {
+          // Another event (metrics, HTTP, errors), or a field we do not read: the generated
+          // classes read the whole envelope.
+          message.position(start);
+          return slow(message);
+        }
+      }
+    }
+    if (!hasLog) {
+      message.position(start);
+      return slow(message);
+    }
+    // Envelope fields and tags as the slow path sets them.
+    if (origin != null && !origin.isEmpty()) {
+      tags.put("origin", origin);
+    }
+    putNonEmpty(tags, "deployment", deployment);
+    putNonEmpty(tags, "job", job);
+    putNonEmpty(tags, "index", index);
+    putNonEmpty(tags, "ip", ip);
+    if (sourceType != null && !sourceType.isEmpty()) {
+      tags.put("source_type", sourceType);
+    }
+    String source = tags.getOrDefault("source_id", origin == null ? "" : origin);
+    return new Envelope(
+        hasLogTs ? logTs : ts,
+        appId != null ? appId : source,
+        instance != null ? instance : tags.getOrDefault("instance_id", ""),
+        tags,
+        new Envelope.Log(payload == null ? new byte[0] : payload, err),
+        null,
+        null);
+  }
+
+  private static void skip(CodedInputStream in, int tag) throws java.io.IOException {
+    if (!in.skipField(tag)) {
+      throw new InvalidProtocolBufferException("unexpected end-group tag");
+    }
+  }
+
+  private static void putNonEmpty(Map<String, String> tags, String key, String value) {
+    if (!value.isEmpty()) {
+      tags.put(key, value);
+    }
+  }
+
+  private static Envelope slow(ByteBuffer message) throws DecodeException {
+    EventFactory.Envelope e;
+    try {
+      e = EventFactory.Envelope.parser().parsePartialFrom(CodedInputStream.newInstance(message));
+    } catch (InvalidProtocolBufferException ex) {
+      throw new DecodeException("not a dropsonde envelope: " + ex.getMessage());
+    }
+    return convert(e);
   }
 
   static Envelope convert(EventFactory.Envelope e) throws DecodeException {

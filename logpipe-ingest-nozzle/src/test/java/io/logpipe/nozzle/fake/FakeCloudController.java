@@ -33,6 +33,7 @@ public final class FakeCloudController implements AutoCloseable {
       String orgName) {}
 
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService executor;
   private final FakeUaa uaa;
   private final Map<String, App> apps = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
@@ -45,7 +46,15 @@ public final class FakeCloudController implements AutoCloseable {
     this.uaa = uaa;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v3/apps", this::apps);
-    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.setExecutor(
+        executor =
+            Executors.newFixedThreadPool(
+                8,
+                r -> {
+                  Thread t = new Thread(r, "fake-cc");
+                  t.setDaemon(true);
+                  return t;
+                }));
     server.start();
   }
 
@@ -198,5 +207,6 @@ public final class FakeCloudController implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

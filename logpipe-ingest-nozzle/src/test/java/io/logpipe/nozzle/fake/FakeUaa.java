@@ -30,6 +30,7 @@ public final class FakeUaa implements AutoCloseable {
   public static final String SECRET = "s3cr3t-n0zzle";
 
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService executor;
   private final Clock clock;
   private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
   private final AtomicInteger issued = new AtomicInteger();
@@ -40,7 +41,15 @@ public final class FakeUaa implements AutoCloseable {
     this.clock = clock;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/oauth/token", this::token);
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.setExecutor(
+        executor =
+            Executors.newFixedThreadPool(
+                2,
+                r -> {
+                  Thread t = new Thread(r, "fake-uaa");
+                  t.setDaemon(true);
+                  return t;
+                }));
     server.start();
   }
 
@@ -145,5 +154,6 @@ public final class FakeUaa implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }
