@@ -1,6 +1,5 @@
 package io.logpipe.app;
 
-import io.logpipe.core.pipeline.RetryingPublisher;
 import io.logpipe.core.record.LenientRecordReader;
 import io.logpipe.http.HealthEndpoint;
 import io.logpipe.http.HttpServer;
@@ -36,8 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -198,33 +195,23 @@ public final class LogpipeNode implements AutoCloseable {
   }
 
   /**
-   * The nozzle publishes through a publisher that dead-letters records Kafka refuses for good (too
-   * large) and reports the rest of its failures to the nozzle, which counts them as dropped: the
-   * firehose cannot be paused, so records are not held back for retries.
+   * The nozzle's readers encode records themselves; its publishing thread hands the bytes to this
+   * node's producer (so the in-flight bound covers them), dead-letters what Kafka refuses for good
+   * and counts the rest of the failures as dropped: the firehose cannot be paused, so records are
+   * not held back for retries.
    */
   private void startNozzle(KafkaRecordPublisher publisher) {
-    String source = "nozzle-" + config.nozzle().api().id();
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "logpipe-nozzle-dead-letters");
-              t.setDaemon(true);
-              return t;
-            });
-    started.push(scheduler::shutdownNow);
-    RetryingPublisher deadLettering =
-        RetryingPublisher.withoutRetries(
-            publisher,
-            (task, delay) -> scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS),
-            Clock.systemUTC(),
-            source);
-    String topic = config.nozzle().metricsTopic().name();
+    String appTopic = config.kafka().topics().app().name();
+    String metricsTopic = config.nozzle().metricsTopic().name();
     Nozzle n =
         new Nozzle(
             config.nozzle(),
             config.datacenter(),
-            deadLettering,
-            (key, value, ts, callback) -> publisher.publishValue(topic, key, value, ts, callback),
+            publisher,
+            (key, value, ts, callback) ->
+                publisher.publishValue(appTopic, key, value, ts, callback),
+            (key, value, ts, callback) ->
+                publisher.publishValue(metricsTopic, key, value, ts, callback),
             registry,
             Clock.systemUTC(),
             null);

@@ -2,6 +2,7 @@ package io.logpipe.nozzle;
 
 import io.logpipe.core.record.DeadLetter;
 import io.logpipe.core.record.LogRecord;
+import io.logpipe.core.record.LogRecordJson;
 import io.logpipe.core.record.ParseProblem;
 import io.logpipe.nozzle.envelope.Envelope;
 import io.logpipe.nozzle.envelope.EnvelopeType;
@@ -16,8 +17,10 @@ import java.util.Set;
 /**
  * What the stream readers hand their envelopes to, on their own threads: counts each envelope,
  * leaves out types that were not asked for and records the filters reject, maps logs to app records
- * and other envelopes to metric JSON, and queues the result for Kafka without waiting. Input that
- * could not be decoded is counted and dead-lettered (its first 16 KiB), and the stream goes on.
+ * (encoded here, as canonical JSON, so that the costly work is spread over the connections'
+ * threads) and other envelopes to metric JSON, and queues the result for Kafka without waiting.
+ * Input that could not be decoded is counted and dead-lettered (its first 16 KiB), and the stream
+ * goes on.
  *
  * <p>Thread-safe: the readers share it; the metric encoder is per thread.
  */
@@ -83,7 +86,13 @@ final class EnvelopeRouter {
         metrics.filtered(why);
         return;
       }
-      outbox.offer(r);
+      String key = r.kafkaKey();
+      outbox.offer(
+          new Outbox.Encoded(
+              key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+              LogRecordJson.encode(r),
+              observed.toEpochMilli(),
+              true));
       return;
     }
     AppNames.AppInfo info = names != null ? names.lookup(e.sourceId()) : null;
@@ -103,8 +112,8 @@ final class EnvelopeRouter {
     }
     byte[] json = metricJson.get().encode(e, observed, info, datacenter);
     outbox.offer(
-        new Outbox.MetricItem(
-            e.sourceId().getBytes(StandardCharsets.UTF_8), json, observed.toEpochMilli()));
+        new Outbox.Encoded(
+            e.sourceId().getBytes(StandardCharsets.UTF_8), json, observed.toEpochMilli(), false));
   }
 
   /**

@@ -60,7 +60,9 @@ public final class Nozzle implements AutoCloseable {
   /**
    * @param settings the {@code nozzle} section; must be {@link NozzleSettings#configured()}
    * @param datacenter stamped on records; null for none
-   * @param publisher takes app records and dead letters
+   * @param publisher takes dead letters and bounds what is in flight ({@link
+   *     RecordPublisher#hasCapacity()})
+   * @param appTopic takes app records, encoded (the app topic)
    * @param metricsTopic takes metric and event envelopes; may be null when none are selected
    * @param tokens the token source; null to use UAA as configured
    */
@@ -68,7 +70,8 @@ public final class Nozzle implements AutoCloseable {
       NozzleSettings settings,
       String datacenter,
       RecordPublisher publisher,
-      EnvelopeTopic metricsTopic,
+      TopicWriter appTopic,
+      TopicWriter metricsTopic,
       MeterRegistry registry,
       Clock clock,
       TokenSource tokens) {
@@ -110,14 +113,22 @@ public final class Nozzle implements AutoCloseable {
         settings.cloudController().url() == null
             ? null
             : new AppNames(settings.cloudController(), tokenSource, http, clock, metrics);
-    EnvelopeTopic topic =
+    TopicWriter topic =
         metricsTopic != null
             ? metricsTopic
             : (key, value, ts, cb) ->
                 cb.done(
                     new io.logpipe.core.pipeline.PublishException("no metrics topic", false, null));
     this.outbox =
-        new Outbox(settings.queueCapacity(), publisher, topic, metrics, settings.dropLogInterval());
+        new Outbox(
+            settings.queueCapacity(),
+            publisher,
+            appTopic,
+            topic,
+            metrics,
+            settings.dropLogInterval(),
+            "nozzle-" + settings.api().id(),
+            clock);
     EnvelopeRouter router =
         new EnvelopeRouter(
             settings.eventTypes(),

@@ -289,7 +289,7 @@ public record NozzleSettings(
             DataSize.ofMebibytes(16),
             DataSize.ofKibibytes(64),
             DataSize.ofMebibytes(256));
-    int queue = n.integer("queue_capacity", 100_000, 100, 10_000_000);
+    int queue = n.integer("queue_capacity", 20_000, 100, 10_000_000);
     Duration dropLog =
         n.duration(
             "drop_log_interval",

@@ -3,9 +3,11 @@ package io.logpipe.nozzle;
 import io.logpipe.core.pipeline.PublishException;
 import io.logpipe.core.pipeline.RecordPublisher;
 import io.logpipe.core.record.DeadLetter;
-import io.logpipe.core.record.LogRecord;
+import io.logpipe.core.record.ParseProblem;
 import io.micrometer.core.instrument.Gauge;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>The platform disconnects consumers that read slowly, so the stream readers never wait: {@link
  * #offer} returns at once, and when the queue is full the item is dropped and counted ({@code
  * logpipe_nozzle_drops_total{reason="queue_full"}}), with at most one log line per {@code
- * drop_log_interval}. The publishing thread hands items to Kafka while the publisher has capacity
- * and waits while it has none (Kafka slow or down), which is what fills the queue. Records Kafka
- * does not acknowledge are retried by the {@link RecordPublisher} given (the app passes a retrying
- * one) or counted as dropped ({@code reason="kafka"}).
+ * drop_log_interval}. Items are already encoded (the readers, one thread per connection, do the
+ * costly work), so the one publishing thread only hands them to the producer: while the publisher
+ * has capacity, and waiting while it has none (Kafka slow or down), which is what fills the queue.
+ * Items Kafka does not acknowledge are counted as dropped ({@code reason="kafka"}); an app record
+ * Kafka refuses for good (too large) is dead-lettered.
  *
  * <p>Lifecycle: construct, {@link #start()}, {@link #offer} from the reader threads, {@link
  * #close(Duration)} after the readers stopped: it publishes what is queued for up to the grace
@@ -31,13 +34,20 @@ import org.slf4j.LoggerFactory;
 final class Outbox {
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
-  /** A metric or event envelope for the metrics topic. */
-  record MetricItem(byte[] key, byte[] value, long timestampMillis) {}
+  /**
+   * A value ready for Kafka.
+   *
+   * @param app true for an app record (the app topic), false for a metric or event envelope
+   */
+  record Encoded(byte[] key, byte[] value, long timestampMillis, boolean app) {}
 
   private final BlockingQueue<Object> queue;
   private final int capacity;
   private final RecordPublisher publisher;
-  private final EnvelopeTopic metricsTopic;
+  private final TopicWriter appTopic;
+  private final TopicWriter metricsTopic;
+  private final String deadLetterSource;
+  private final Clock clock;
   private final NozzleMetrics metrics;
   private final long dropLogNanos;
   private final Thread thread;
@@ -50,13 +60,19 @@ final class Outbox {
   Outbox(
       int capacity,
       RecordPublisher publisher,
-      EnvelopeTopic metricsTopic,
+      TopicWriter appTopic,
+      TopicWriter metricsTopic,
       NozzleMetrics metrics,
-      Duration dropLogInterval) {
+      Duration dropLogInterval,
+      String deadLetterSource,
+      Clock clock) {
     this.capacity = capacity;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.publisher = publisher;
+    this.appTopic = appTopic;
     this.metricsTopic = metricsTopic;
+    this.deadLetterSource = deadLetterSource;
+    this.clock = clock;
     this.metrics = metrics;
     this.dropLogNanos = dropLogInterval.toNanos();
     this.thread = new Thread(this::run, "logpipe-nozzle-publisher");
@@ -74,7 +90,7 @@ final class Outbox {
   }
 
   /**
-   * Queues a {@link LogRecord}, a {@link MetricItem} or a {@link DeadLetter}; never blocks.
+   * Queues an {@link Encoded} value or a {@link DeadLetter}; never blocks.
    *
    * @return false if the queue was full and the item was dropped (counted)
    */
@@ -148,10 +164,12 @@ final class Outbox {
 
   private void publish(Object item) {
     try {
-      if (item instanceof LogRecord r) {
-        publisher.publish(r, this::delivered);
-      } else if (item instanceof MetricItem m) {
-        metricsTopic.send(m.key(), m.value(), m.timestampMillis(), this::deliveredMetric);
+      if (item instanceof Encoded e) {
+        if (e.app()) {
+          appTopic.send(e.key(), e.value(), e.timestampMillis(), error -> delivered(e, error));
+        } else {
+          metricsTopic.send(e.key(), e.value(), e.timestampMillis(), this::deliveredMetric);
+        }
       } else if (item instanceof DeadLetter d) {
         publisher
             .deadLetter(d)
@@ -168,11 +186,25 @@ final class Outbox {
     }
   }
 
-  private void delivered(PublishException error) {
+  private void delivered(Encoded e, PublishException error) {
     if (error == null) {
       metrics.published.increment();
-    } else {
+    } else if (error.retriable()) {
       dropped("kafka", 1);
+    } else {
+      // Refused for good (too large): keep it, with the reason. Queued rather than written here,
+      // on the producer's thread, which must not wait for the dead-letter topic's metadata.
+      int keep = Math.min(e.value().length, EnvelopeRouter.DEAD_LETTER_RAW_LIMIT);
+      String why =
+          error.getMessage() + " (first " + keep + " of " + e.value().length + " bytes kept)";
+      offer(
+          new DeadLetter(
+              clock.instant(),
+              deadLetterSource,
+              ParseProblem.ofBytes(why, e.value(), 0, keep),
+              e.key() == null
+                  ? Map.of()
+                  : Map.of("key", new String(e.key(), java.nio.charset.StandardCharsets.UTF_8))));
     }
   }
 

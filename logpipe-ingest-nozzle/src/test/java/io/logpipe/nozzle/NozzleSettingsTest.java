@@ -25,7 +25,7 @@ class NozzleSettingsTest {
     assertThat(s.configured()).isFalse();
     assertThat(s.eventTypes()).isEqualTo(Set.of(EnvelopeType.LOG));
     assertThat(s.api()).isEqualTo(NozzleSettings.Api.V2);
-    assertThat(s.queueCapacity()).isEqualTo(100_000);
+    assertThat(s.queueCapacity()).isEqualTo(20_000);
   }
 
   @Test

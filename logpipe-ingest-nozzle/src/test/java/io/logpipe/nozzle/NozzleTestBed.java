@@ -90,6 +90,7 @@ public final class NozzleTestBed implements AutoCloseable {
             s,
             "dc-test",
             publisher,
+            (key, value, ts, cb) -> publisher.publishValue("logs.app", key, value, ts, cb),
             (key, value, ts, cb) -> publisher.publishValue(METRICS_TOPIC, key, value, ts, cb),
             registry,
             clock,

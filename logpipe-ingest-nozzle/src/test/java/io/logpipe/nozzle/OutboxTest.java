@@ -8,27 +8,28 @@ import io.logpipe.core.pipeline.RecordPublisher;
 import io.logpipe.core.record.DeadLetter;
 import io.logpipe.core.record.LogRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class OutboxTest {
-  /** A publisher that takes records only while open. */
+  /** Capacity only while open; keeps dead letters. */
   static final class GatedPublisher implements RecordPublisher {
     volatile boolean open;
-    final List<LogRecord> published = new CopyOnWriteArrayList<>();
+    final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
 
     @Override
     public void publish(LogRecord record, Delivery callback) {
-      published.add(record);
-      callback.done(null);
+      throw new UnsupportedOperationException("the outbox sends encoded values");
     }
 
     @Override
     public CompletableFuture<Void> deadLetter(DeadLetter letter) {
+      deadLetters.add(letter);
       return CompletableFuture.completedFuture(null);
     }
 
@@ -47,26 +48,36 @@ class OutboxTest {
     public void onCapacity(Runnable action) {}
   }
 
-  static LogRecord record(int i) {
-    return LogRecord.app().times(Instant.EPOCH).appId("a").message("m" + i).build();
+  static Outbox.Encoded value(int i) {
+    return new Outbox.Encoded(
+        "app".getBytes(StandardCharsets.UTF_8),
+        ("{\"message\":\"m" + i + "\"}").getBytes(StandardCharsets.UTF_8),
+        0,
+        true);
   }
 
   @Test
   void aFullQueueDropsAndCountsInsteadOfWaitingAndDeliversTheRestWhenKafkaTakesThem() {
     SimpleMeterRegistry reg = new SimpleMeterRegistry();
-    NozzleMetrics metrics = new NozzleMetrics(reg, "v2");
     GatedPublisher p = new GatedPublisher();
+    List<byte[]> sent = new CopyOnWriteArrayList<>();
     Outbox o =
         new Outbox(
             100,
             p,
-            (k, v, t, cb) -> cb.done(new PublishException("x", false, null)),
-            metrics,
-            Duration.ofSeconds(10));
+            (k, v, t, cb) -> {
+              sent.add(v);
+              cb.done(null);
+            },
+            (k, v, t, cb) -> cb.done(null),
+            new NozzleMetrics(reg, "v2"),
+            Duration.ofSeconds(10),
+            "nozzle-v2",
+            Clock.systemUTC());
     o.start();
     int n = 0;
     for (int i = 0; i < 1000; i++) {
-      n += o.offer(record(i)) ? 1 : 0;
+      n += o.offer(value(i)) ? 1 : 0;
     }
     int accepted = n;
     // The publishing thread holds at most one item while it waits for capacity.
@@ -75,7 +86,43 @@ class OutboxTest {
     assertThat(NozzleTestBed.count(reg, "logpipe.nozzle.drops", "reason", "queue_full"))
         .isEqualTo(1000 - accepted);
     p.open = true;
-    await().until(() -> p.published.size() == accepted);
+    await().until(() -> sent.size() == accepted);
+    assertThat(NozzleTestBed.count(reg, "logpipe.nozzle.published")).isEqualTo(accepted);
+    o.close(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void kafkaFailuresAreCountedAndARecordRefusedForGoodIsDeadLettered() {
+    SimpleMeterRegistry reg = new SimpleMeterRegistry();
+    GatedPublisher p = new GatedPublisher();
+    p.open = true;
+    Outbox o =
+        new Outbox(
+            100,
+            p,
+            (k, v, t, cb) ->
+                cb.done(
+                    new PublishException(
+                        new String(v, StandardCharsets.UTF_8).contains("m1")
+                            ? "RecordTooLargeException"
+                            : "TimeoutException",
+                        !new String(v, StandardCharsets.UTF_8).contains("m1"),
+                        null)),
+            (k, v, t, cb) -> cb.done(null),
+            new NozzleMetrics(reg, "v2"),
+            Duration.ofSeconds(10),
+            "nozzle-v2",
+            Clock.systemUTC());
+    o.start();
+    o.offer(value(0));
+    o.offer(value(1));
+    await().until(() -> p.deadLetters.size() == 1);
+    DeadLetter d = p.deadLetters.get(0);
+    assertThat(d.source()).isEqualTo("nozzle-v2");
+    assertThat(d.reason()).startsWith("RecordTooLargeException");
+    assertThat(d.problem().raw()).isEqualTo("{\"message\":\"m1\"}");
+    assertThat(d.context()).containsEntry("key", "app");
+    assertThat(NozzleTestBed.count(reg, "logpipe.nozzle.drops", "reason", "kafka")).isEqualTo(1);
     o.close(Duration.ofSeconds(1));
   }
 
@@ -83,14 +130,24 @@ class OutboxTest {
   void whatIsLeftAtTheEndOfTheGraceIsCountedAsDropped() {
     SimpleMeterRegistry reg = new SimpleMeterRegistry();
     GatedPublisher p = new GatedPublisher();
-    Outbox o = new Outbox(100, p, null, new NozzleMetrics(reg, "v2"), Duration.ofSeconds(10));
+    List<byte[]> sent = new CopyOnWriteArrayList<>();
+    Outbox o =
+        new Outbox(
+            100,
+            p,
+            (k, v, t, cb) -> sent.add(v),
+            null,
+            new NozzleMetrics(reg, "v2"),
+            Duration.ofSeconds(10),
+            "nozzle-v2",
+            Clock.systemUTC());
     o.start();
     for (int i = 0; i < 50; i++) {
-      o.offer(record(i));
+      o.offer(value(i));
     }
     o.close(Duration.ofMillis(200));
     assertThat(NozzleTestBed.count(reg, "logpipe.nozzle.drops", "reason", "shutdown"))
         .isEqualTo(50);
-    assertThat(p.published).isEmpty();
+    assertThat(sent).isEmpty();
   }
 }
