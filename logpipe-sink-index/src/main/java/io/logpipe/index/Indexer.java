@@ -64,6 +64,7 @@ public final class Indexer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile LogIndex index;
   private volatile boolean running = true;
+  private volatile boolean crash;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private Thread thread;
 
@@ -270,6 +271,9 @@ public final class Indexer implements AutoCloseable {
     } catch (IndexFailure e) {
       throw e.getCause();
     }
+    if (crash) {
+      return;
+    }
     // Stopping: everything read so far becomes durable.
     idx.refresh();
     commit(idx, c, true);
@@ -344,6 +348,12 @@ public final class Indexer implements AutoCloseable {
 
   @Override
   public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  /** Stops as a crash would: nothing more is committed (tests of recovery). */
+  void crash() {
+    crash = true;
     close(Duration.ofSeconds(30));
   }
 

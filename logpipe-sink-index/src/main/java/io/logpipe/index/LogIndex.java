@@ -311,6 +311,11 @@ public final class LogIndex implements Closeable {
     return visible;
   }
 
+  /** One day's index (tests). */
+  DayIndex dayForTest(LocalDate day) {
+    return days.get(day);
+  }
+
   /** The days held, oldest first. */
   public List<LocalDate> days() {
     return new ArrayList<>(days.keySet());

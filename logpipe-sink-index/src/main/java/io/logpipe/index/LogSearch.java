@@ -150,11 +150,17 @@ public final class LogSearch {
       IndexSearcher s = snap.searcher();
       s.setTimeout(new QueryTimeoutImpl(settings.queryTimeout().toMillis()));
       Query q = luceneQuery(r.query(), r.from(), r.to());
+      int maxDoc = s.getIndexReader().maxDoc();
+      if (maxDoc == 0) {
+        return new Page(List.of(), null, snap.positions(), false);
+      }
+      // Sort values are unique (seq), so the document number never decides; the largest one keeps
+      // the cursor's own record out of the next page.
       FieldDoc after =
           r.after() == null
               ? null
               : new FieldDoc(
-                  Integer.MAX_VALUE, Float.NaN, new Object[] {r.after().time(), r.after().seq()});
+                  maxDoc - 1, Float.NaN, new Object[] {r.after().time(), r.after().seq()});
       // One more than the page tells whether there is a next page.
       TopFieldDocs top = s.searchAfter(after, q, r.limit() + 1, sort(r.newestFirst()), false);
       ScoreDoc[] hits = top.scoreDocs;
