@@ -174,8 +174,13 @@ final class TailStreams {
             toStart.add(tp); // a partition the client had not seen yet
           }
         }
-        c.seekToEnd(toEnd);
-        c.seekToBeginning(toStart);
+        // Careful: with an empty list these seek every assigned partition.
+        if (!toEnd.isEmpty()) {
+          c.seekToEnd(toEnd);
+        }
+        if (!toStart.isEmpty()) {
+          c.seekToBeginning(toStart);
+        }
         Map<TopicPartition, Long> pos = new HashMap<>();
         for (TopicPartition tp : parts) {
           pos.put(tp, c.position(tp, Duration.ofSeconds(10)));
