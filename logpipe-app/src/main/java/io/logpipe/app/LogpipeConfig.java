@@ -3,6 +3,7 @@ package io.logpipe.app;
 import io.logpipe.core.config.ConfigFiles;
 import io.logpipe.core.config.ConfigNode;
 import io.logpipe.http.HttpSettings;
+import io.logpipe.index.IndexSettings;
 import io.logpipe.kafka.KafkaSettings;
 import io.logpipe.syslog.SyslogSettings;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Map;
  * @param kafka the hub
  * @param http the HTTP server
  * @param syslog the syslog listeners
+ * @param index the search index and the query API
  */
 public record LogpipeConfig(
     Path dataDir,
@@ -31,7 +33,8 @@ public record LogpipeConfig(
     Duration shutdownGrace,
     KafkaSettings kafka,
     HttpSettings http,
-    SyslogSettings syslog) {
+    SyslogSettings syslog,
+    IndexSettings index) {
 
   /** The commented defaults file shipped with logpipe. */
   public static final String DEFAULTS_RESOURCE = "/logpipe-defaults.yaml";
@@ -49,8 +52,9 @@ public record LogpipeConfig(
     KafkaSettings kafka = KafkaSettings.from(root.section("kafka"));
     HttpSettings http = HttpSettings.from(root.section("http"));
     SyslogSettings syslog = SyslogSettings.from(root.section("syslog"));
+    IndexSettings index = IndexSettings.from(root.section("index"));
     root.finish();
-    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog);
+    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog, index);
   }
 
   /**
@@ -75,6 +79,11 @@ public record LogpipeConfig(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where the index keeps its day directories. */
+  public Path indexDir() {
+    return index.dir() != null ? index.dir() : dataDir.resolve("index");
   }
 
   /** Where the embedded broker keeps its data. */

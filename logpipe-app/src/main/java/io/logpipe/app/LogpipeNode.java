@@ -5,6 +5,7 @@ import io.logpipe.http.HealthEndpoint;
 import io.logpipe.http.HttpServer;
 import io.logpipe.http.IngestEndpoint;
 import io.logpipe.http.MetricsEndpoint;
+import io.logpipe.index.IndexRole;
 import io.logpipe.kafka.EmbeddedKafka;
 import io.logpipe.kafka.KafkaClients;
 import io.logpipe.kafka.KafkaHealth;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,11 +44,11 @@ import org.slf4j.LoggerFactory;
  * publisher, the HTTP server and the chosen roles.
  *
  * <p>Start order: (1) metrics, (2) embedded broker if configured, (3) topics, (4) publisher, (5)
- * syslog listeners (role ingest-syslog), (6) HTTP server with the roles' endpoints. {@link
- * #close()} runs in reverse: stop intake (the HTTP server stops accepting and finishes requests in
- * progress; the syslog listeners stop reading and wait for their records in flight), flush and
- * close the publisher, then the admin client and the broker. If start fails half-way, what did
- * start is closed again.
+ * syslog listeners (role ingest-syslog), (6) the index and its reader (role index), (7) HTTP server
+ * with the roles' endpoints (ingest, the query API). {@link #close()} runs in reverse: stop intake
+ * (the HTTP server stops accepting and finishes requests in progress; the syslog listeners stop
+ * reading and wait for their records in flight), flush and close the publisher, then the admin
+ * client and the broker. If start fails half-way, what did start is closed again.
  */
 public final class LogpipeNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogpipeNode.class);
@@ -136,6 +138,22 @@ public final class LogpipeNode implements AutoCloseable {
       started.push(() -> syslog.close(config.shutdownGrace()));
     }
 
+    IndexRole index = null;
+    if (roles.contains(Role.INDEX)) {
+      index =
+          IndexRole.start(
+              config.index(),
+              config.indexDir(),
+              config.kafka(),
+              bootstrapServers,
+              List.of(
+                  config.kafka().topics().app().name(), config.kafka().topics().component().name()),
+              registry,
+              Clock.systemUTC());
+      IndexRole role = index;
+      started.push(() -> role.close(config.shutdownGrace()));
+    }
+
     KafkaHealth health =
         new KafkaHealth(admin, Duration.ofSeconds(3), Duration.ofSeconds(1), Clock.systemUTC());
     http = new HttpServer(config.http(), registry);
@@ -156,6 +174,9 @@ public final class LogpipeNode implements AutoCloseable {
               Clock.systemUTC(),
               config.kafka().producer().deliveryTimeout(),
               registry));
+    }
+    if (index != null) {
+      http.mount(index.api());
     }
     httpAddress = http.start();
     started.push(() -> http.close(config.shutdownGrace()));

@@ -16,7 +16,13 @@ public enum Role {
 
   /** The syslog listeners: UDP, TCP and (when configured) TLS. */
   INGEST_SYSLOG(
-      "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka");
+      "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka"),
+
+  /** The embedded search index, filled from Kafka, and the query API (search, histogram, tail). */
+  INDEX(
+      "index",
+      "the search index (from Kafka, days under data/index) and the query API (/api/v1/search,"
+          + " /api/v1/tail)");
 
   private final String id;
   private final String description;

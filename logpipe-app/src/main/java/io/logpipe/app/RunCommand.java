@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
     footer = {
       "  ingest-http     NDJSON records over HTTP (POST /api/v1/ingest) into Kafka",
       "  ingest-syslog   syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka",
+      "  index           the search index (from Kafka) and the query API (/api/v1/search, /tail)",
       "",
       "Examples:",
       "  logpipe run --config prod.yaml --roles ingest-http",

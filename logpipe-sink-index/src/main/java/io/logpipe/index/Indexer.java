@@ -129,6 +129,8 @@ public final class Indexer implements AutoCloseable {
         KafkaClients.consumer(kafka, bootstrapServers, "logpipe-index", settings.consumerGroup());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    // After a crash the group waits this long before a restarted indexer gets the partitions.
+    props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
     return new KafkaConsumer<>(props);
