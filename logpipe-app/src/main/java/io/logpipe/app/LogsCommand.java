@@ -297,12 +297,14 @@ final class LogsCommand implements Callable<Integer>, Main.EnvironmentAware {
     }
 
     private String line(String recordJson, LogLines printer) {
-      if (json) {
-        // The server sends canonical record JSON: every control character escaped, one line.
-        return recordJson;
-      }
       try {
-        return printer.format(LogRecordJson.decode(recordJson.getBytes(StandardCharsets.UTF_8)));
+        io.logpipe.core.record.LogRecord r =
+            LogRecordJson.decode(recordJson.getBytes(StandardCharsets.UTF_8));
+        if (json) {
+          // Canonical JSON: every control character escaped, one line, as stored in Kafka.
+          return new String(LogRecordJson.encode(r), StandardCharsets.UTF_8);
+        }
+        return printer.format(r);
       } catch (RecordFormatException e) {
         return "[not a logpipe record: " + e.getMessage() + "] " + TerminalText.escape(recordJson);
       }
