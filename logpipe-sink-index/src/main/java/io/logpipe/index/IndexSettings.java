@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param commitInterval how often the index is made durable together with its Kafka offsets
  * @param ramBuffer memory for records not yet written to a segment, per day being written
  * @param maxIndexedChars how much of a message is indexed (the stored record keeps all of it)
+ * @param threads threads that decode and index records; 0 means one per core
  * @param defaultPageSize records per page when a query names no limit
  * @param maxPageSize the largest page a query may ask for
  * @param queryTimeout a search that takes longer is stopped and answered with 503
@@ -32,6 +33,7 @@ public record IndexSettings(
     Duration commitInterval,
     DataSize ramBuffer,
     int maxIndexedChars,
+    int threads,
     int defaultPageSize,
     int maxPageSize,
     Duration queryTimeout,
@@ -67,6 +69,7 @@ public record IndexSettings(
             DataSize.ofMebibytes(4),
             DataSize.ofGibibytes(2));
     int maxChars = index.integer("max_indexed_chars", 32_768, 256, 16 * 1024 * 1024);
+    int threads = index.integer("threads", 0, 0, 64);
     ConfigNode q = index.section("query");
     int defPage = q.integer("default_page_size", 100, 1, 10_000);
     int maxPage = q.integer("max_page_size", 1000, 1, 10_000);
@@ -90,6 +93,7 @@ public record IndexSettings(
         commit,
         ram,
         maxChars,
+        threads,
         defPage,
         maxPage,
         timeout,
@@ -111,6 +115,11 @@ public record IndexSettings(
     return (int) retention.toDays();
   }
 
+  /** The number of indexing threads to run. */
+  public int indexThreads() {
+    return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
   /** Copy with another directory. */
   public IndexSettings withDir(Path d) {
     return new IndexSettings(
@@ -121,6 +130,26 @@ public record IndexSettings(
         commitInterval,
         ramBuffer,
         maxIndexedChars,
+        threads,
+        defaultPageSize,
+        maxPageSize,
+        queryTimeout,
+        maxBuckets,
+        tailMaxStreams,
+        tailHeartbeat);
+  }
+
+  /** Copy with another commit interval. */
+  public IndexSettings withCommitInterval(Duration c) {
+    return new IndexSettings(
+        dir,
+        retention,
+        consumerGroup,
+        refreshInterval,
+        c,
+        ramBuffer,
+        maxIndexedChars,
+        threads,
         defaultPageSize,
         maxPageSize,
         queryTimeout,

@@ -1,8 +1,5 @@
 package io.logpipe.index;
 
-import io.logpipe.core.record.LogRecord;
-import io.logpipe.core.record.LogRecordJson;
-import io.logpipe.core.record.RecordFormatException;
 import io.logpipe.kafka.KafkaClients;
 import io.logpipe.kafka.KafkaSettings;
 import io.micrometer.core.instrument.Counter;
@@ -52,6 +49,12 @@ public final class Indexer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Indexer.class);
   private static final Duration RETENTION_CHECK = Duration.ofHours(1);
 
+  /** Records behind the end of the topics above which refreshes are spaced out. */
+  static final long CATCH_UP_LAG = 100_000;
+
+  /** The refresh interval while catching up. */
+  static final Duration CATCH_UP_REFRESH = Duration.ofSeconds(10);
+
   private final KafkaSettings kafka;
   private final String bootstrapServers;
   private final List<String> topics;
@@ -59,7 +62,6 @@ public final class Indexer implements AutoCloseable {
   private final Supplier<LogIndex> reopen;
   private final Clock clock;
   private final Map<LogIndex.Outcome, Counter> outcomes = new EnumMap<>(LogIndex.Outcome.class);
-  private final Counter invalid;
   private final Counter errors;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile LogIndex index;
@@ -96,11 +98,6 @@ public final class Indexer implements AutoCloseable {
               .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
               .register(registry));
     }
-    this.invalid =
-        Counter.builder("logpipe.index.records")
-            .description("Records read by the index role, by what became of them")
-            .tag("outcome", "invalid")
-            .register(registry);
     this.errors =
         Counter.builder("logpipe.index.errors")
             .description("Index failures that rolled the index back to its last commit")
@@ -244,6 +241,7 @@ public final class Indexer implements AutoCloseable {
     long nextRefresh = System.nanoTime() + refreshNanos;
     long nextCommit = System.nanoTime() + commitNanos;
     long nextRetention = System.nanoTime();
+    long lastRefresh = System.nanoTime();
     Duration pollTimeout = Duration.ofMillis(Math.min(100, settings.refreshInterval().toMillis()));
     try {
       while (running) {
@@ -253,13 +251,33 @@ public final class Indexer implements AutoCloseable {
         } catch (WakeupException e) {
           break; // close(): stop reading, then commit below
         }
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
-          handle(idx, r);
+        if (!batch.isEmpty()) {
+          List<LogIndex.Entry> entries = new ArrayList<>(batch.count());
+          for (ConsumerRecord<byte[], byte[]> r : batch) {
+            entries.add(
+                new LogIndex.Entry(
+                    new TopicPartition(r.topic(), r.partition()),
+                    r.offset(),
+                    r.timestamp(),
+                    r.value()));
+          }
+          long[] counts = new long[LogIndex.Outcome.values().length];
+          idx.addAll(entries, counts);
+          for (LogIndex.Outcome o : LogIndex.Outcome.values()) {
+            if (counts[o.ordinal()] > 0) {
+              outcomes.get(o).increment(counts[o.ordinal()]);
+            }
+          }
         }
         long now = System.nanoTime();
-        if (now - nextRefresh >= 0) {
+        // Far behind (a restart after an outage, a first start on a full topic), refreshing every
+        // interval would flush tiny segments and cost a third of the throughput; catch up first.
+        boolean catchingUp =
+            lag(c) > CATCH_UP_LAG && now - lastRefresh < CATCH_UP_REFRESH.toNanos();
+        if (now - nextRefresh >= 0 && !catchingUp) {
           idx.refresh();
           nextRefresh = now + refreshNanos;
+          lastRefresh = now;
         }
         if (now - nextCommit >= 0) {
           commit(idx, c, false);
@@ -281,21 +299,13 @@ public final class Indexer implements AutoCloseable {
     commit(idx, c, true);
   }
 
-  private void handle(LogIndex idx, ConsumerRecord<byte[], byte[]> r) throws IOException {
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    byte[] value = r.value();
-    LogRecord record;
-    try {
-      if (value == null) {
-        throw new RecordFormatException("empty Kafka record");
-      }
-      record = LogRecordJson.decode(value);
-    } catch (RecordFormatException e) {
-      invalid.increment();
-      idx.skip(tp, r.offset());
-      return;
+  /** Records not yet read, as far as the last fetch knows. */
+  private static long lag(KafkaConsumer<byte[], byte[]> c) {
+    long lag = 0;
+    for (TopicPartition tp : c.assignment()) {
+      lag += c.currentLag(tp).orElse(0);
     }
-    outcomes.get(idx.add(tp, r.offset(), r.timestamp(), record, value)).increment();
+    return lag;
   }
 
   private void commit(LogIndex idx, KafkaConsumer<byte[], byte[]> c, boolean last)

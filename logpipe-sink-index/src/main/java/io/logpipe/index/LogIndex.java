@@ -1,6 +1,8 @@
 package io.logpipe.index;
 
 import io.logpipe.core.record.LogRecord;
+import io.logpipe.core.record.LogRecordJson;
+import io.logpipe.core.record.RecordFormatException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -60,6 +67,8 @@ public final class LogIndex implements Closeable {
   /** What became of a record handed to {@link #add}. */
   public enum Outcome {
     INDEXED,
+    /** Not a record (not JSON of the record schema); passed over. */
+    INVALID,
     /** Already in its day's last commit (a replay after a restart). */
     DUPLICATE,
     /** Arrived on a day older than the retention. */
@@ -74,7 +83,10 @@ public final class LogIndex implements Closeable {
   private final ReentrantReadWriteLock visibility = new ReentrantReadWriteLock();
   private final Map<TopicPartition, Long> next = new HashMap<>();
   private final Map<String, Integer> topicSlots = new HashMap<>();
-  private final IndexFields.Builder builder = new IndexFields.Builder();
+  private final ThreadLocal<IndexFields.Builder> builders =
+      ThreadLocal.withInitial(IndexFields.Builder::new);
+  private final ExecutorService workers;
+  private final int threads;
   private final Timer refreshTimer;
   private final Timer commitTimer;
   private final Timer visibilityDelay;
@@ -88,6 +100,18 @@ public final class LogIndex implements Closeable {
     this.settings = settings;
     this.clock = clock;
     this.analyzer = new LogAnalyzer(settings.maxIndexedChars());
+    this.threads = settings.indexThreads();
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        threads <= 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads - 1,
+                r -> {
+                  Thread t = new Thread(r, "logpipe-index-worker-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
     this.refreshTimer =
         Timer.builder("logpipe.index.refresh")
             .description("Time to make new records searchable (near-real-time reopen)")
@@ -162,6 +186,7 @@ public final class LogIndex implements Closeable {
 
   private IndexWriterConfig writerConfig() {
     IndexWriterConfig c = new IndexWriterConfig(analyzer);
+    c.setCodec(LogCodec.instance());
     c.setRAMBufferSizeMB(settings.ramBuffer().bytes() / (1024.0 * 1024.0));
     c.setCommitOnClose(false);
     return c;
@@ -210,12 +235,136 @@ public final class LogIndex implements Closeable {
     }
     int slot = topicSlots.computeIfAbsent(tp.topic(), t -> topicSlots.size());
     d.writer.addDocument(
-        builder.build(
-            record, value, 0, value.length, IndexFields.seq(slot, tp.partition(), offset)));
+        builders
+            .get()
+            .build(record, value, 0, value.length, IndexFields.seq(slot, tp.partition(), offset)));
     d.dirty = true;
     d.uncommitted = true;
     oldestPendingMillis = Math.min(oldestPendingMillis, kafkaTimestampMillis);
     return Outcome.INDEXED;
+  }
+
+  /** One Kafka record for {@link #addAll}. */
+  public record Entry(TopicPartition tp, long offset, long kafkaTimestampMillis, byte[] value) {}
+
+  /**
+   * Adds a batch: decodes the records and adds the documents on {@code index.threads} threads (this
+   * one included), deciding each record's day and whether it is a duplicate in between, in order,
+   * on this thread. Counts outcomes into {@code counts} (indexed by {@link Outcome#ordinal()}).
+   */
+  public void addAll(List<Entry> batch, long[] counts) throws IOException {
+    int n = batch.size();
+    LogRecord[] records = new LogRecord[n];
+    parallel(
+        n,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            byte[] v = batch.get(i).value();
+            try {
+              records[i] = v == null ? null : LogRecordJson.decode(v);
+            } catch (RecordFormatException e) {
+              records[i] = null;
+            }
+          }
+        });
+    DayIndex[] targets = new DayIndex[n];
+    long[] seqs = new long[n];
+    LocalDate cutoff = cutoff();
+    for (int i = 0; i < n; i++) {
+      Entry e = batch.get(i);
+      next.put(e.tp(), e.offset() + 1);
+      LogRecord r = records[i];
+      if (r == null) {
+        counts[Outcome.INVALID.ordinal()]++;
+        continue;
+      }
+      LocalDate day = LocalDate.ofInstant(r.observedTime(), ZoneOffset.UTC);
+      if (day.isBefore(cutoff)) {
+        counts[Outcome.EXPIRED.ordinal()]++;
+        continue;
+      }
+      DayIndex d = days.get(day);
+      if (d == null) {
+        d = DayIndex.open(day, dir.resolve(day.toString()), writerConfig());
+        days.put(day, d);
+      } else {
+        Long done = d.committed.get(e.tp());
+        if (done != null && e.offset() < done) {
+          counts[Outcome.DUPLICATE.ordinal()]++;
+          continue;
+        }
+      }
+      int slot = topicSlots.computeIfAbsent(e.tp().topic(), t -> topicSlots.size());
+      seqs[i] = IndexFields.seq(slot, e.tp().partition(), e.offset());
+      targets[i] = d;
+      d.dirty = true;
+      d.uncommitted = true;
+      oldestPendingMillis = Math.min(oldestPendingMillis, e.kafkaTimestampMillis());
+      counts[Outcome.INDEXED.ordinal()]++;
+    }
+    parallel(
+        n,
+        (from, to) -> {
+          IndexFields.Builder b = builders.get();
+          for (int i = from; i < to; i++) {
+            if (targets[i] != null) {
+              byte[] v = batch.get(i).value();
+              targets[i].writer.addDocument(b.build(records[i], v, 0, v.length, seqs[i]));
+            }
+          }
+        });
+  }
+
+  /** Work on a range of a batch. */
+  private interface Slice {
+    void run(int from, int to) throws IOException;
+  }
+
+  /** Runs {@code slice} over [0, n) cut in {@code threads} parts, one on this thread. */
+  private void parallel(int n, Slice slice) throws IOException {
+    if (workers == null || n < 256) {
+      slice.run(0, n);
+      return;
+    }
+    int parts = threads;
+    int step = (n + parts - 1) / parts;
+    List<Future<?>> futures = new ArrayList<>(parts - 1);
+    for (int p = 1; p < parts; p++) {
+      int from = Math.min(n, p * step);
+      int to = Math.min(n, from + step);
+      futures.add(
+          workers.submit(
+              () -> {
+                slice.run(from, to);
+                return null;
+              }));
+    }
+    IOException failure = null;
+    try {
+      slice.run(0, Math.min(n, step));
+    } catch (IOException e) {
+      failure = e;
+    }
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          failure = failure == null ? io : failure;
+        } else if (c instanceof RuntimeException re) {
+          throw re;
+        } else {
+          throw new IOException(c);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while indexing", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** Moves past a record that is not indexed (not a record at all): it counts as read. */
@@ -395,6 +544,9 @@ public final class LogIndex implements Closeable {
       return;
     }
     closed = true;
+    if (workers != null) {
+      workers.shutdownNow();
+    }
     for (DayIndex d : days.values()) {
       try {
         d.close();

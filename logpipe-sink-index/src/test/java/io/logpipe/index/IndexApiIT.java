@@ -418,21 +418,7 @@ class IndexApiIT {
 
     // A crash after records became searchable but before the index committed them.
     node.close();
-    IndexSettings rarely =
-        new IndexSettings(
-            null,
-            indexSettings.retention(),
-            indexSettings.consumerGroup(),
-            indexSettings.refreshInterval(),
-            Duration.ofHours(1),
-            indexSettings.ramBuffer(),
-            indexSettings.maxIndexedChars(),
-            indexSettings.defaultPageSize(),
-            indexSettings.maxPageSize(),
-            indexSettings.queryTimeout(),
-            indexSettings.maxBuckets(),
-            indexSettings.tailMaxStreams(),
-            indexSettings.tailHeartbeat());
+    IndexSettings rarely = indexSettings.withCommitInterval(Duration.ofHours(1));
     Node crashing = startNode(rarely);
     ingest(crashing.base(), lines(app, 60, 90));
     await().atMost(Duration.ofSeconds(30)).until(() -> count(crashing.base(), app) == 90);
