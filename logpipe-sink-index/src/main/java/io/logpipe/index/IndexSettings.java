@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param threads threads that decode and index records; 0 means one per core
  * @param defaultPageSize records per page when a query names no limit
  * @param maxPageSize the largest page a query may ask for
- * @param queryTimeout a search that takes longer is stopped and answered with 503
+ * @param queryTimeout a search that takes longer stops and answers with what it found so far
  * @param maxBuckets the most buckets a histogram may have
  * @param tailMaxStreams live-tail streams open at once; more get 503
  * @param tailHeartbeat how often an idle tail stream sends a comment (keeps proxies and the client
@@ -122,27 +122,17 @@ public record IndexSettings(
 
   /** Copy with another directory. */
   public IndexSettings withDir(Path d) {
-    return new IndexSettings(
-        d,
-        retention,
-        consumerGroup,
-        refreshInterval,
-        commitInterval,
-        ramBuffer,
-        maxIndexedChars,
-        threads,
-        defaultPageSize,
-        maxPageSize,
-        queryTimeout,
-        maxBuckets,
-        tailMaxStreams,
-        tailHeartbeat);
+    return copy(d, commitInterval);
   }
 
   /** Copy with another commit interval. */
   public IndexSettings withCommitInterval(Duration c) {
+    return copy(dir, c);
+  }
+
+  private IndexSettings copy(Path d, Duration c) {
     return new IndexSettings(
-        dir,
+        d,
         retention,
         consumerGroup,
         refreshInterval,
