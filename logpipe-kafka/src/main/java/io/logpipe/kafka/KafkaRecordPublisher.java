@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RecordPublisher} on Kafka: canonical JSON values, keyed by app id or host, app and
- * component records to their topics, dead letters to the DLQ. The Kafka record timestamp is the
- * observed time (which the broker accepts), the event time stays in the value, so a sender with a
- * skewed clock cannot get its records rejected.
+ * component records to their topics, dead letters to the DLQ. The timestamp sent is the observed
+ * time; logpipe's topics replace it with the broker's append time, and the event time stays in the
+ * value, so a sender with a skewed clock cannot get its records rejected. {@link #publish} never
+ * blocks its caller, also while Kafka is down (see {@link KafkaClients#producer}).
  *
  * <p>Lifecycle: construct, publish from any thread, {@link #close} flushes what is pending and
  * fails what cannot be delivered in time. Thread-safe.
