@@ -38,6 +38,8 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class IndexApiIT {
   static final List<String> TOPICS = List.of("logs.app", "logs.component");
 
   /** An index role behind its own HTTP server (routes are fixed once a server runs). */
-  record Node(IndexRole role, HttpServer server, URI base) {
+  record Node(IndexRole role, HttpServer server, URI base, SimpleMeterRegistry registry) {
     void close() {
       server.close(Duration.ofSeconds(5));
       role.close(Duration.ofSeconds(10));
@@ -90,7 +92,7 @@ class IndexApiIT {
             registry));
     server.mount(role.api());
     var addr = server.start();
-    return new Node(role, server, URI.create("http://127.0.0.1:" + addr.getPort()));
+    return new Node(role, server, URI.create("http://127.0.0.1:" + addr.getPort()), registry);
   }
 
   @BeforeAll
@@ -430,6 +432,28 @@ class IndexApiIT {
     List<String> all = allMessages(node.base(), Map.of("app", app, "limit", "1000"));
     assertThat(all).hasSize(90);
     assertThat(new HashSet<>(all)).hasSize(90);
+  }
+
+  @Test
+  void whatIsNotARecordIsCountedAndPassedOver() throws Exception {
+    Map<String, Object> props =
+        KafkaClients.producer(kafkaSettings, kafka.bootstrapServers(), "garbage");
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props)) {
+      p.send(new ProducerRecord<>("logs.app", "not a record".getBytes(StandardCharsets.UTF_8)))
+          .get();
+      p.send(new ProducerRecord<>("logs.app", null)).get();
+    }
+    ingest(node.base(), "{\"app\":\"after-garbage\",\"msg\":\"still indexed\"}");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> search(Map.of("app", "after-garbage")).get("records").size() == 1);
+    assertThat(
+            node.registry()
+                .get("logpipe.index.records")
+                .tag("outcome", "invalid")
+                .counter()
+                .count())
+        .isGreaterThanOrEqualTo(2);
   }
 
   static String lines(String app, int from, int to) {
