@@ -83,7 +83,7 @@ public final class IndexBench {
         System.out.println(
             "usage: IndexBench [--kafka HOST:PORT] [--records N] [--seed N] [--dir DIR]"
                 + " [--probes N] [--background-rate R,R] [--query-runs N] [--topics PREFIX (reuse)]"
-                + " [--write-docs docs/benchmarks.md]");
+                + " [--write-docs docs/benchmarks.md] [--section index]");
         return;
       }
       if (!a.startsWith("--") || i + 1 >= args.length) {
@@ -91,6 +91,10 @@ public final class IndexBench {
       }
       opts.put(a.substring(2), args[++i]);
     }
+    opts.put(
+        "command",
+        "bench/index.sh "
+            + String.join(" ", args).replaceAll("(^| )--(write-docs|kafka) \\S+", "").trim());
     new IndexBench(opts).run();
   }
 
@@ -240,15 +244,14 @@ public final class IndexBench {
             Locale.ROOT,
             "Load: %,d load-generator records (seed %s) over 48 hours of event time, %.1f GB of"
                 + " record JSON (%.0f bytes each on average), in two topics of 6 partitions each on"
-                + " a single-node Kafka 4.3.1 broker (its own process, lz4). Command: `bench/index.sh"
-                + " --records %d`. The index role runs in the bench JVM (default settings: refresh"
+                + " a single-node Kafka 4.3.1 broker (its own process, lz4). Command: `%s`. The index role runs in the bench JVM (default settings: refresh"
                 + " 500 ms, commit 30 s, RAM buffer 128 MiB); it is on disk %.1f GB afterwards"
                 + " (%.0f bytes per record, record JSON stored).\n\n",
             inKafka,
             opts.get("seed"),
             bytes / 1e9,
             bytes / (double) inKafka,
-            n,
+            opts.get("command"),
             size / 1e9,
             size / (double) Math.max(1, docs)));
     report.append(
@@ -318,7 +321,8 @@ public final class IndexBench {
     System.out.println(report);
     String docsFile = opts.get("write-docs");
     if (docsFile != null) {
-      BenchmarkDocs.replaceSection(Path.of(docsFile), "index", report.toString());
+      BenchmarkDocs.replaceSection(
+          Path.of(docsFile), opts.getOrDefault("section", "index"), report.toString());
       BenchSupport.log("wrote the report into %s", docsFile);
     }
     deleteTree(dir);
@@ -483,6 +487,7 @@ public final class IndexBench {
     AtomicBoolean stop = new AtomicBoolean();
     Map<String, Long> acked = new ConcurrentHashMap<>();
     Map<String, Long> seen = new ConcurrentHashMap<>();
+    AtomicLong pollErrors = new AtomicLong();
     Thread background =
         new Thread(
             () -> {
@@ -514,13 +519,18 @@ public final class IndexBench {
               while (!stop.get()) {
                 try {
                   LogSearch.Page page =
-                      search.search(new LogSearch.Request(probeQuery, null, null, true, 50, null));
+                      search.search(
+                          new LogSearch.Request(probeQuery, null, null, true, 1000, null));
                   long now = System.nanoTime();
                   for (byte[] b : page.records()) {
                     seen.putIfAbsent(LogRecordJson.decode(b).message(), now);
                   }
-                  Thread.sleep(20);
                 } catch (Exception e) {
+                  pollErrors.incrementAndGet(); // counted, reported; the poller goes on
+                }
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
                   return;
                 }
               }
@@ -538,8 +548,16 @@ public final class IndexBench {
       }
       p.flush();
     }
+    // Wait for this run's probes (the poller also sees those of earlier runs).
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (seen.size() < probes && System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline) {
+      long found = 0;
+      for (int i = 0; i < probes; i++) {
+        found += seen.containsKey("probe-" + (long) rate + "-" + i) ? 1 : 0;
+      }
+      if (found == probes) {
+        break;
+      }
       Thread.sleep(50);
     }
     stop.set(true);
@@ -560,8 +578,12 @@ public final class IndexBench {
     }
     out[tts.size()] = tts.size();
     BenchSupport.log(
-        "time to searchable at %.0f records/s: %d probes, p50 %d ms, p99 %d ms, max %d ms",
-        rate, tts.size(), pct(out, 0.5), pct(out, 0.99), max(out));
+        "time to searchable at %.0f records/s: %d probes, p50 %d ms, p99 %d ms, max %d ms (%d"
+            + " failed searches)",
+        rate, tts.size(), pct(out, 0.5), pct(out, 0.99), max(out), pollErrors.get());
+    if (pollErrors.get() > 0) {
+      throw new IllegalStateException(pollErrors.get() + " searches failed while probing");
+    }
     return out;
   }
 

@@ -2,6 +2,7 @@ package io.logpipe.index;
 
 import io.logpipe.core.config.ConfigNode;
 import io.logpipe.core.config.DataSize;
+import io.logpipe.core.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -47,7 +48,11 @@ public record IndexSettings(
     Duration retention =
         index.duration("retention", Duration.ofDays(7), Duration.ofDays(1), Duration.ofDays(3650));
     if (retention.toSeconds() % 86_400 != 0) {
-      index.problem("retention", "must be whole days (the index drops whole days), such as 7d");
+      index.problem(
+          "retention",
+          "\""
+              + Durations.format(retention)
+              + "\" is not a whole number of days (the index drops whole days), such as 7d");
     }
     String group = index.string("consumer_group", "logpipe-index");
     if (group.isBlank()) {
