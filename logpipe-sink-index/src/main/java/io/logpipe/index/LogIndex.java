@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * day and is skipped. All days are committed together with the same offsets, so after a crash
  * between two days' commits the replay adds to each day exactly what it lacks.
  *
- * <p>Threading: {@link #add}, {@link #skip}, {@link #refresh}, {@link #commit} and {@link
+ * <p>Threading: {@link #add}, {@link #addAll}, {@link #refresh}, {@link #commit} and {@link
  * #dropExpired} are called by one thread (the indexer). {@link #acquire} and {@link #positions} are
  * thread-safe and may run alongside.
  */
@@ -365,11 +365,6 @@ public final class LogIndex implements Closeable {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  /** Moves past a record that is not indexed (not a record at all): it counts as read. */
-  public void skip(TopicPartition tp, long offset) {
-    next.put(tp, offset + 1);
   }
 
   /** The next offset to read per partition, as far as this index has read. */
