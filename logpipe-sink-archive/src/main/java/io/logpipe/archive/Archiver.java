@@ -95,6 +95,7 @@ public final class Archiver implements AutoCloseable {
   private final Counter uploadFailures;
   private final Counter commitFailures;
   private final AtomicInteger pausedGauge = new AtomicInteger();
+  private final Counter pauses;
 
   private StagingDirectory staging;
   private ExecutorService uploads;
@@ -144,6 +145,10 @@ public final class Archiver implements AutoCloseable {
     this.commitFailures =
         Counter.builder("logpipe_archive_commit_failures_total")
             .description("Kafka offset commits refused (fenced after a rebalance) or failed")
+            .register(registry);
+    this.pauses =
+        Counter.builder("logpipe_archive_pauses_total")
+            .description("times consumption paused because a buffer bound was reached")
             .register(registry);
     Gauge.builder("logpipe_archive_buffered_bytes", buffered, AtomicLong::get)
         .description("raw bytes consumed and not yet durable in the store")
@@ -237,7 +242,8 @@ public final class Archiver implements AutoCloseable {
       log.warn("archive: error while stopping", t);
     } finally {
       try {
-        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+        consumer.close(
+            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
       } catch (RuntimeException e) {
         log.warn("archive: error closing the consumer: {}", e.toString());
       }
@@ -460,6 +466,7 @@ public final class Archiver implements AutoCloseable {
       if (!pausedForBounds) {
         pausedForBounds = true;
         pausedGauge.set(1);
+        pauses.increment();
         consumer.pause(consumer.assignment());
         log.info(
             "archive: pausing consumption: {} buffered, {} staged (bounds {} and {})",

@@ -5,15 +5,17 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * An object store in a local directory: a key is a relative path. Writes go to a temporary file in
@@ -124,24 +126,29 @@ public final class FilesystemObjectStore implements ObjectStore {
     if (!Files.isDirectory(base)) {
       return out;
     }
-    try (Stream<Path> walk = Files.walk(base)) {
-      walk.filter(Files::isRegularFile)
-          .forEach(
-              p -> {
-                if (p.getFileName().toString().startsWith(TEMP_PREFIX)) {
-                  return;
-                }
-                String key = root.relativize(p).toString().replace('\\', '/');
-                if (key.startsWith(prefix)
-                    && (startAfter == null || key.compareTo(startAfter) > 0)) {
-                  try {
-                    out.add(new StoredObject(key, Files.size(p)));
-                  } catch (IOException e) {
-                    // Deleted while listing: not there.
-                  }
-                }
-              });
-    }
+    // Other writers create and rename files while we walk: a file that vanished is not listed.
+    Files.walkFileTree(
+        base,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() && !p.getFileName().toString().startsWith(TEMP_PREFIX)) {
+              String key = root.relativize(p).toString().replace('\\', '/');
+              if (key.startsWith(prefix) && (startAfter == null || key.compareTo(startAfter) > 0)) {
+                out.add(new StoredObject(key, attrs.size()));
+              }
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
     out.sort((a, b) -> a.key().compareTo(b.key()));
     return out;
   }
