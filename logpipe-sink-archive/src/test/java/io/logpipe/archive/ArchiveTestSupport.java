@@ -54,6 +54,11 @@ final class ArchiveTestSupport {
    * absurdly far in the future, and some Kafka values that are not records at all.
    */
   static List<byte[]> records(int n, long seed, int messageBytes) {
+    return records(n, seed, messageBytes, 3);
+  }
+
+  /** As above, over {@code hours} hours. */
+  static List<byte[]> records(int n, long seed, int messageBytes, int hours) {
     Random rnd = new Random(seed);
     Instant base = BASE;
     List<byte[]> out = new ArrayList<>(n);
@@ -65,7 +70,7 @@ final class ArchiveTestSupport {
       Instant t =
           i % 501 == 7
               ? Instant.parse("2099-01-01T00:00:00Z")
-              : base.plusSeconds((i % 3) * 3600L + i % 3600).plusNanos(i);
+              : base.plusSeconds((i % hours) * 3600L + i % 3600).plusNanos(i);
       StringBuilder msg = new StringBuilder("line " + seed + "-" + i + " ");
       for (int k = 0; k < messageBytes; k++) {
         msg.append((char) ('a' + rnd.nextInt(26)));
