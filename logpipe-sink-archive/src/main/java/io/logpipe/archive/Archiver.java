@@ -801,6 +801,9 @@ public final class Archiver implements AutoCloseable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Another member may own them already: write nothing more for them, commit nothing.
+      if (!partitions.isEmpty()) {
+        log.warn("archive: lost {} to another member; dropping their buffered records", partitions);
+      }
       for (TopicPartition tp : partitions) {
         PartitionState st = states.get(tp);
         if (st != null) {
