@@ -2,6 +2,8 @@ package io.logpipe.app;
 
 import io.logpipe.core.config.ConfigException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -61,6 +63,8 @@ final class ConfigCommand implements Runnable {
                         : String.join(",", c.kafka().bootstrapServers()))
                     + "; HTTP on "
                     + c.http().listen()
+                    + "; syslog "
+                    + syslog(c)
                     + "; data in "
                     + c.dataDir()
                     + ")");
@@ -69,6 +73,20 @@ final class ConfigCommand implements Runnable {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.USAGE;
       }
+    }
+
+    private static String syslog(LogpipeConfig c) {
+      List<String> on = new ArrayList<>();
+      if (c.syslog().udp().enabled()) {
+        on.add("UDP " + c.syslog().udp().listen());
+      }
+      if (c.syslog().tcp().enabled()) {
+        on.add("TCP " + c.syslog().tcp().listen());
+      }
+      if (c.syslog().tls().enabled()) {
+        on.add("TLS " + c.syslog().tls().listen());
+      }
+      return on.isEmpty() ? "off" : String.join(", ", on);
     }
   }
 

@@ -4,6 +4,7 @@ import io.logpipe.core.config.ConfigFiles;
 import io.logpipe.core.config.ConfigNode;
 import io.logpipe.http.HttpSettings;
 import io.logpipe.kafka.KafkaSettings;
+import io.logpipe.syslog.SyslogSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,13 +23,15 @@ import java.util.Map;
  * @param shutdownGrace how long a stop waits for work in progress
  * @param kafka the hub
  * @param http the HTTP server
+ * @param syslog the syslog listeners
  */
 public record LogpipeConfig(
     Path dataDir,
     String datacenter,
     Duration shutdownGrace,
     KafkaSettings kafka,
-    HttpSettings http) {
+    HttpSettings http,
+    SyslogSettings syslog) {
 
   /** The commented defaults file shipped with logpipe. */
   public static final String DEFAULTS_RESOURCE = "/logpipe-defaults.yaml";
@@ -45,8 +48,9 @@ public record LogpipeConfig(
             "shutdown_grace", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
     KafkaSettings kafka = KafkaSettings.from(root.section("kafka"));
     HttpSettings http = HttpSettings.from(root.section("http"));
+    SyslogSettings syslog = SyslogSettings.from(root.section("syslog"));
     root.finish();
-    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http);
+    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.logpipe.kafka.KafkaClients;
 import io.logpipe.kafka.KafkaHealth;
 import io.logpipe.kafka.KafkaRecordPublisher;
 import io.logpipe.kafka.TopicProvisioner;
+import io.logpipe.syslog.SyslogServer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -41,9 +42,11 @@ import org.slf4j.LoggerFactory;
  * publisher, the HTTP server and the chosen roles.
  *
  * <p>Start order: (1) metrics, (2) embedded broker if configured, (3) topics, (4) publisher, (5)
- * HTTP server with the roles' endpoints. {@link #close()} runs in reverse: stop intake (the HTTP
- * server stops accepting and finishes requests in progress), flush and close the publisher, then
- * the admin client and the broker. If start fails half-way, what did start is closed again.
+ * syslog listeners (role ingest-syslog), (6) HTTP server with the roles' endpoints. {@link
+ * #close()} runs in reverse: stop intake (the HTTP server stops accepting and finishes requests in
+ * progress; the syslog listeners stop reading and wait for their records in flight), flush and
+ * close the publisher, then the admin client and the broker. If start fails half-way, what did
+ * start is closed again.
  */
 public final class LogpipeNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogpipeNode.class);
@@ -55,6 +58,7 @@ public final class LogpipeNode implements AutoCloseable {
   private String bootstrapServers;
   private HttpServer http;
   private InetSocketAddress httpAddress;
+  private SyslogServer.Addresses syslogAddresses;
 
   private LogpipeNode(LogpipeConfig config) {
     this.config = config;
@@ -122,6 +126,16 @@ public final class LogpipeNode implements AutoCloseable {
           workers.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
         });
 
+    if (roles.contains(Role.INGEST_SYSLOG)) {
+      // After the publisher, so that its close (stop reading, wait for records in flight) runs
+      // before the publisher's flush.
+      SyslogServer syslog =
+          new SyslogServer(
+              config.syslog(), config.datacenter(), publisher, registry, Clock.systemUTC());
+      syslogAddresses = syslog.start(); // cleans up after itself if it fails
+      started.push(() -> syslog.close(config.shutdownGrace()));
+    }
+
     KafkaHealth health =
         new KafkaHealth(admin, Duration.ofSeconds(3), Duration.ofSeconds(1), Clock.systemUTC());
     http = new HttpServer(config.http(), registry);
@@ -146,12 +160,35 @@ public final class LogpipeNode implements AutoCloseable {
     httpAddress = http.start();
     started.push(() -> http.close(config.shutdownGrace()));
     log.info(
-        "logpipe up: roles {}, Kafka {}{}, HTTP http://{}:{}",
+        "logpipe up: roles {}, Kafka {}{}, HTTP http://{}:{}{}",
         roles.stream().map(Role::id).toList(),
         bootstrapServers,
         embedded != null ? " (embedded, data in " + embedded.dataDir() + ")" : "",
         httpAddress.getHostString(),
-        httpAddress.getPort());
+        httpAddress.getPort(),
+        syslogAddresses == null ? "" : ", syslog " + describe(syslogAddresses));
+  }
+
+  private static String describe(SyslogServer.Addresses a) {
+    StringBuilder b = new StringBuilder();
+    if (a.udp() != null) {
+      b.append("udp://").append(a.udp().getHostString()).append(':').append(a.udp().getPort());
+    }
+    if (a.tcp() != null) {
+      b.append(b.length() > 0 ? " " : "")
+          .append("tcp://")
+          .append(a.tcp().getHostString())
+          .append(':')
+          .append(a.tcp().getPort());
+    }
+    if (a.tls() != null) {
+      b.append(b.length() > 0 ? " " : "")
+          .append("tls://")
+          .append(a.tls().getHostString())
+          .append(':')
+          .append(a.tls().getPort());
+    }
+    return b.length() == 0 ? "(no listener enabled)" : b.toString();
   }
 
   private static HealthEndpoint.Check kafkaCheck(KafkaHealth health) {
@@ -190,6 +227,11 @@ public final class LogpipeNode implements AutoCloseable {
   /** The HTTP server's bound address. */
   public InetSocketAddress httpAddress() {
     return httpAddress;
+  }
+
+  /** The syslog listeners' bound addresses; null without the ingest-syslog role. */
+  public SyslogServer.Addresses syslogAddresses() {
+    return syslogAddresses;
   }
 
   /** The metrics of this node. */

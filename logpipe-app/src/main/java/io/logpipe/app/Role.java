@@ -12,7 +12,11 @@ import java.util.stream.Collectors;
  */
 public enum Role {
   /** {@code POST /api/v1/ingest}: NDJSON records over HTTP into Kafka. */
-  INGEST_HTTP("ingest-http", "NDJSON records over HTTP (POST /api/v1/ingest) into Kafka");
+  INGEST_HTTP("ingest-http", "NDJSON records over HTTP (POST /api/v1/ingest) into Kafka"),
+
+  /** The syslog listeners: UDP, TCP and (when configured) TLS. */
+  INGEST_SYSLOG(
+      "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka");
 
   private final String id;
   private final String description;

@@ -23,10 +23,12 @@ import picocli.CommandLine.Option;
     },
     footerHeading = "%nRoles:%n",
     footer = {
-      "  ingest-http   NDJSON records over HTTP (POST /api/v1/ingest) into Kafka",
+      "  ingest-http     NDJSON records over HTTP (POST /api/v1/ingest) into Kafka",
+      "  ingest-syslog   syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka",
       "",
       "Examples:",
       "  logpipe run --config prod.yaml --roles ingest-http",
+      "  logpipe run --config prod.yaml --roles ingest-syslog,ingest-http",
       "  LOGPIPE_KAFKA_BOOTSTRAP_SERVERS=kafka-1:9092,kafka-2:9092 logpipe run --roles ingest-http"
     })
 final class RunCommand implements Callable<Integer>, Main.EnvironmentAware {

@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
       "Run everything in one process, on an embedded Kafka broker.",
       "",
       "Starts an embedded single-node Kafka broker (unless kafka.bootstrap_servers is set) with"
-          + " its data under ./data/kafka, creates the topics and runs every role (now: HTTP"
-          + " ingest). Stops cleanly on Ctrl-C or SIGTERM: intake stops, pending records are"
-          + " flushed, exit code 0."
+          + " its data under ./data/kafka, creates the topics and runs every role: HTTP ingest on"
+          + " 127.0.0.1:8080, syslog on 127.0.0.1:5514 (UDP and TCP; TLS on 6514 when"
+          + " syslog.tls is configured). Stops cleanly on Ctrl-C or SIGTERM: intake stops,"
+          + " pending records are flushed, exit code 0."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -28,10 +29,14 @@ import picocli.CommandLine.Option;
       "  logpipe up --data-dir /var/lib/logpipe",
       "  logpipe up --config logpipe.yaml",
       "  LOGPIPE_HTTP_LISTEN=0.0.0.0:8080 logpipe up",
+      "  LOGPIPE_SYSLOG_TCP_LISTEN=0.0.0.0:5514 LOGPIPE_SYSLOG_UDP_ENABLED=false logpipe up",
       "",
       "Then:",
       "  curl --data-binary @records.ndjson http://127.0.0.1:8080/api/v1/ingest",
+      "  logger --tcp --octet-count --rfc5424 --server 127.0.0.1 --port 5514 'hello'",
+      "  logger --udp --server 127.0.0.1 --port 5514 'hello over UDP'",
       "  logpipe tail app --from-beginning",
+      "  logpipe tail component --from-beginning",
       "  kcat -b 127.0.0.1:9092 -t logs.app -C -e"
     })
 final class UpCommand implements Callable<Integer>, Main.EnvironmentAware {

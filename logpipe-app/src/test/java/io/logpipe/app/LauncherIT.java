@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's path, through the real launcher: {@code bin/logpipe up}, records in with an HTTP
- * client, out with kcat and {@code logpipe tail}, SIGTERM exits 0, a restart keeps the data.
+ * client and with {@code logger} over syslog TCP and UDP, out with kcat and {@code logpipe tail},
+ * SIGTERM exits 0, a restart keeps the data.
  */
 class LauncherIT {
   static final Path HOME =
@@ -41,6 +42,9 @@ class LauncherIT {
     env.put("LOGPIPE_KAFKA_EMBEDDED_CONTROLLER_LISTEN", "127.0.0.1:" + freePort());
     int httpPort = freePort();
     env.put("LOGPIPE_HTTP_LISTEN", "127.0.0.1:" + httpPort);
+    int syslogPort = freeSyslogPort();
+    env.put("LOGPIPE_SYSLOG_TCP_LISTEN", "127.0.0.1:" + syslogPort);
+    env.put("LOGPIPE_SYSLOG_UDP_LISTEN", "127.0.0.1:" + syslogPort);
     env.put("LOGPIPE_JAVA_OPTS", "-Xmx512m");
     Path data = dir.resolve("data");
     URI base = URI.create("http://127.0.0.1:" + httpPort);
@@ -78,6 +82,52 @@ class LauncherIT {
         assertThat(String.join("\n", kcat)).contains("\"message\":\"hello from the quick start\"");
       }
 
+      // The README's syslog examples: logger over TCP (octet-counted RFC 5424) and UDP.
+      if (Tools.require("logger", "bsdutils") != null) {
+        runTool(
+            List.of(
+                "logger",
+                "--tcp",
+                "--octet-count",
+                "--rfc5424",
+                "--server",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(syslogPort),
+                "-t",
+                "readme",
+                "--id=42",
+                "-p",
+                "user.warning",
+                "hello from logger over TCP"));
+        runTool(
+            List.of(
+                "logger",
+                "--udp",
+                "--server",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(syslogPort),
+                "-t",
+                "readme",
+                "--id=43",
+                "hello from logger over UDP"));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(run(env, "tail", "component", "--from-beginning", "-e", "-b", kafka))
+                        .contains(" readme[42] warning hello from logger over TCP")
+                        .contains(" readme[43] notice hello from logger over UDP"));
+        assertThat(
+                http.send(
+                        HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .contains("logpipe_syslog_messages_total{listener=\"tcp\"} 1.0")
+            .contains("logpipe_syslog_delivered_total{listener=\"udp\"} 1.0");
+      }
+
       up.destroy(); // SIGTERM
       assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
       assertThat(up.exitValue()).as("exit code after SIGTERM").isZero();
@@ -110,6 +160,9 @@ class LauncherIT {
       Map<String, String> env = new HashMap<>();
       env.put("LOGPIPE_KAFKA_EMBEDDED_LISTEN", "127.0.0.1:" + busy.getLocalPort());
       env.put("LOGPIPE_KAFKA_EMBEDDED_CONTROLLER_LISTEN", "127.0.0.1:" + freePort());
+      env.put("LOGPIPE_SYSLOG_TCP_LISTEN", "127.0.0.1:" + freePort());
+      env.put("LOGPIPE_SYSLOG_UDP_ENABLED", "false");
+      env.put("LOGPIPE_HTTP_LISTEN", "127.0.0.1:" + freePort());
       Process p =
           start(env, dir.resolve("busy.log"), "up", "--data-dir", dir.resolve("d").toString());
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -118,6 +171,31 @@ class LauncherIT {
           .contains(
               "logpipe: cannot start: cannot start the embedded Kafka broker: 127.0.0.1:"
                   + busy.getLocalPort())
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void aSyslogPortInUseIsAClearErrorWithExitCode1() throws Exception {
+    try (ServerSocket busy = new ServerSocket()) {
+      busy.bind(new InetSocketAddress("127.0.0.1", 0));
+      Map<String, String> env = new HashMap<>();
+      env.put("LOGPIPE_KAFKA_EMBEDDED_LISTEN", "127.0.0.1:" + freePort());
+      env.put("LOGPIPE_KAFKA_EMBEDDED_CONTROLLER_LISTEN", "127.0.0.1:" + freePort());
+      env.put("LOGPIPE_HTTP_LISTEN", "127.0.0.1:" + freePort());
+      env.put("LOGPIPE_SYSLOG_UDP_ENABLED", "false");
+      env.put("LOGPIPE_SYSLOG_TCP_LISTEN", "127.0.0.1:" + busy.getLocalPort());
+      env.put("LOGPIPE_JAVA_OPTS", "-Xmx512m");
+      Process p =
+          start(
+              env, dir.resolve("busy-syslog.log"), "up", "--data-dir", dir.resolve("s").toString());
+      assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(dir.resolve("busy-syslog.log")))
+          .contains(
+              "logpipe: cannot start: cannot listen on 127.0.0.1:"
+                  + busy.getLocalPort()
+                  + " (syslog.tcp.listen)")
           .doesNotContain("Exception");
     }
   }
@@ -183,6 +261,29 @@ class LauncherIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return out.lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  /** Runs a command (not logpipe) to its end and checks it succeeded. */
+  static void runTool(List<String> command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("exit code of %s: %s", command, out).isZero();
+  }
+
+  /** A port free for both TCP and UDP (syslog listens on both). */
+  static int freeSyslogPort() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      int port = freePort();
+      try (java.net.DatagramSocket udp =
+          new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+        return udp.getLocalPort();
+      } catch (java.net.SocketException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no port free for both TCP and UDP");
   }
 
   static int freePort() throws IOException {

@@ -62,6 +62,19 @@ class LogpipeConfigTest {
     assertThat(c.kafka().topics().app().name()).isEqualTo("logs.app");
     assertThat(c.kafka().topics().replicationFactor()).isEqualTo(3);
     assertThat(c.kafka().topics().minInsyncReplicas()).isEqualTo(2);
+    assertThat(c.syslog().udp().listen()).isEqualTo(new HostPort("127.0.0.1", 5514));
+    assertThat(c.syslog().tcp().listen()).isEqualTo(new HostPort("127.0.0.1", 5514));
+    assertThat(c.syslog().tls().enabled()).isFalse();
+  }
+
+  @Test
+  void syslogOverTlsWithoutCertificatesIsAProblemWithItsKeyPath() {
+    assertThatThrownBy(() -> LogpipeConfig.load(null, Map.of("LOGPIPE_SYSLOG_TLS_ENABLED", "true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "syslog.tls.cert_file: required when syslog.tls.enabled is true (a PEM file)")
+        .hasMessageContaining(
+            "syslog.tls.key_file: required when syslog.tls.enabled is true (a PEM file)");
   }
 
   @Test

@@ -44,7 +44,10 @@ class MainTest {
     Path f = dir.resolve("ok.yaml");
     Files.writeString(f, "http: {listen: 0.0.0.0:8081}\n");
     assertThat(run(Map.of(), "config", "validate", f.toString())).isZero();
-    assertThat(out.toString()).startsWith(f + ": OK").contains("HTTP on 0.0.0.0:8081");
+    assertThat(out.toString())
+        .startsWith(f + ": OK")
+        .contains("HTTP on 0.0.0.0:8081")
+        .contains("syslog UDP 127.0.0.1:5514, TCP 127.0.0.1:5514");
   }
 
   @Test
@@ -65,7 +68,8 @@ class MainTest {
     assertThat(err.toString())
         .contains("kafka.bootstrap_servers: `logpipe run` needs a Kafka cluster");
     assertThat(run(Map.of(), "run", "--roles", "archiver")).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown role 'archiver'; roles are: ingest-http");
+    assertThat(err.toString())
+        .contains("unknown role 'archiver'; roles are: ingest-http, ingest-syslog");
   }
 
   @Test

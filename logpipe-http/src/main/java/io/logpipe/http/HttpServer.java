@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -125,22 +126,22 @@ public final class HttpServer implements AutoCloseable {
                         .addLast(new Router());
                   }
                 });
-    try {
-      serverChannel =
-          b.bind(settings.listen().host(), settings.listen().port())
-              .syncUninterruptibly()
-              .channel();
-    } catch (RuntimeException e) {
+    // Not syncUninterruptibly(): it rethrows the checked BindException undeclared, past a catch.
+    ChannelFuture bind =
+        b.bind(settings.listen().host(), settings.listen().port()).awaitUninterruptibly();
+    if (!bind.isSuccess()) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      Throwable e = bind.cause();
       throw new IllegalStateException(
           "cannot listen on "
               + settings.listen()
               + " (http.listen): "
-              + e.getMessage()
+              + (e == null ? "unknown error" : e.getMessage())
               + ". Is another logpipe running? Stop it or choose another port.",
           e);
     }
+    serverChannel = bind.channel();
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
     log.info(
         "HTTP server listening on {}:{} ({} routes)",

@@ -2,6 +2,7 @@ package io.logpipe.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,6 +36,13 @@ public final class KafkaClients {
     p.put(
         ProducerConfig.BUFFER_MEMORY_CONFIG, 2 * pr.maxInFlight().bytes() + pr.batchSize().bytes());
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) pr.requestTimeout().toMillis());
+    // Keep the cluster metadata when every broker is unreachable. Kafka 4's default, rebootstrap,
+    // drops it at once, and send() then waits up to max.block.ms for every record on the caller's
+    // thread (a syslog listener's event loop) while Kafka is down. With "none", records queue in
+    // the producer and fail after delivery_timeout, which callers handle (syslog over TCP pauses
+    // and retries). A client that may lose every broker it knows for good (all addresses change
+    // while it is cut off) can set client_properties metadata.recovery.strategy: rebootstrap.
+    p.putIfAbsent(CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) pr.deliveryTimeout().toMillis());
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) pr.requestTimeout().toMillis());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, pr.maxRecordSize().bytesAsInt());
