@@ -1,5 +1,6 @@
 package io.logpipe.app;
 
+import io.logpipe.archive.ArchiveSettings;
 import io.logpipe.core.config.ConfigFiles;
 import io.logpipe.core.config.ConfigNode;
 import io.logpipe.http.HttpSettings;
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param kafka the hub
  * @param http the HTTP server
  * @param syslog the syslog listeners
+ * @param archive the archive role (directories and topics not yet resolved: see {@link
+ *     #archiveSettings()})
  */
 public record LogpipeConfig(
     Path dataDir,
@@ -31,7 +34,8 @@ public record LogpipeConfig(
     Duration shutdownGrace,
     KafkaSettings kafka,
     HttpSettings http,
-    SyslogSettings syslog) {
+    SyslogSettings syslog,
+    ArchiveSettings archive) {
 
   /** The commented defaults file shipped with logpipe. */
   public static final String DEFAULTS_RESOURCE = "/logpipe-defaults.yaml";
@@ -49,8 +53,10 @@ public record LogpipeConfig(
     KafkaSettings kafka = KafkaSettings.from(root.section("kafka"));
     HttpSettings http = HttpSettings.from(root.section("http"));
     SyslogSettings syslog = SyslogSettings.from(root.section("syslog"));
+    ArchiveSettings archive = ArchiveSettings.from(root.section("archive"));
     root.finish();
-    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog);
+    return new LogpipeConfig(
+        dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog, archive);
   }
 
   /**
@@ -75,6 +81,15 @@ public record LogpipeConfig(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The archive settings with the defaults that depend on the rest filled in: the store and staging
+   * directories under {@link #dataDir}, and the app and component topics.
+   */
+  public ArchiveSettings archiveSettings() {
+    return archive.resolve(
+        dataDir, java.util.List.of(kafka.topics().app().name(), kafka.topics().component().name()));
   }
 
   /** Where the embedded broker keeps its data. */

@@ -16,7 +16,10 @@ public enum Role {
 
   /** The syslog listeners: UDP, TCP and (when configured) TLS. */
   INGEST_SYSLOG(
-      "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka");
+      "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka"),
+
+  /** The archive: the app and component topics into object storage (filesystem or S3). */
+  ARCHIVE("archive", "Kafka to object storage (./data/archive or S3), exactly once, by event hour");
 
   private final String id;
   private final String description;
