@@ -3,7 +3,6 @@ package io.logpipe.archive;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import io.logpipe.archive.store.ObjectStore;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -109,10 +108,10 @@ public final class ArchiveReader {
     InputStream raw = new BufferedInputStream(store.get(key), 256 * 1024);
     try {
       if (key.endsWith(".zst")) {
-        return new BufferedInputStream(new ZstdInputStreamNoFinalizer(raw), 256 * 1024);
+        return new ZstdInputStreamNoFinalizer(raw);
       }
       if (key.endsWith(".gz")) {
-        return new BufferedInputStream(new GZIPInputStream(raw, 64 * 1024), 256 * 1024);
+        return new GZIPInputStream(raw, 64 * 1024);
       }
       return raw;
     } catch (IOException | RuntimeException e) {
@@ -127,25 +126,44 @@ public final class ArchiveReader {
     boolean line(byte[] bytes, int length) throws IOException;
   }
 
-  /** Streams the NDJSON lines of an object (without the newline). */
+  /**
+   * Streams the NDJSON lines of an object (without the newline), decompressing as it reads: memory
+   * stays at one read buffer plus the longest line. The array handed to the sink is reused.
+   */
   public void lines(String key, LineSink sink) throws IOException {
     try (InputStream in = open(key)) {
-      ByteArrayOutputStream b = new ByteArrayOutputStream(1024);
-      int c;
-      while ((c = in.read()) >= 0) {
-        if (c == '\n') {
-          byte[] line = b.toByteArray();
-          b.reset();
-          if (!sink.line(line, line.length)) {
-            return;
+      byte[] buf = new byte[256 * 1024];
+      byte[] line = new byte[4096];
+      int len = 0;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+          if (buf[i] == '\n') {
+            int part = i - from;
+            if (len + part > line.length) {
+              line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, len + part));
+            }
+            System.arraycopy(buf, from, line, len, part);
+            len += part;
+            if (!sink.line(line, len)) {
+              return;
+            }
+            len = 0;
+            from = i + 1;
           }
-        } else {
-          b.write(c);
+        }
+        int rest = n - from;
+        if (rest > 0) {
+          if (len + rest > line.length) {
+            line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, len + rest));
+          }
+          System.arraycopy(buf, from, line, len, rest);
+          len += rest;
         }
       }
-      if (b.size() > 0) {
-        byte[] line = b.toByteArray();
-        sink.line(line, line.length);
+      if (len > 0) {
+        sink.line(line, len);
       }
     }
   }

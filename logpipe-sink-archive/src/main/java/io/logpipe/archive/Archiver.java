@@ -67,6 +67,18 @@ public final class Archiver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Archiver.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+  private static final Duration[] UPLOAD_BUCKETS = {
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60)
+  };
 
   /** Test hook: called at named points of an upload (for crash tests). */
   public interface Faults {
@@ -90,9 +102,7 @@ public final class Archiver implements AutoCloseable {
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicLong staged = new AtomicLong();
   private final AtomicInteger openWriters = new AtomicInteger();
-  private final Timer uploadTimer;
   private final Counter conflicts;
-  private final Counter uploadFailures;
   private final Counter commitFailures;
   private final AtomicInteger pausedGauge = new AtomicInteger();
   private final Counter pauses;
@@ -129,19 +139,14 @@ public final class Archiver implements AutoCloseable {
     this.faults = faults;
     this.keys = new ArchiveKeys(settings.prefix());
     this.extension = settings.compression().equals("gzip") ? "gz" : "zst";
-    this.uploadTimer =
-        Timer.builder("logpipe_archive_upload_seconds")
-            .description("time to store one unit: its objects and its marker")
-            .publishPercentileHistogram()
-            .register(registry);
     this.conflicts =
         Counter.builder("logpipe_archive_marker_conflicts_total")
             .description("units dropped because another archiver had written that range")
             .register(registry);
-    this.uploadFailures =
-        Counter.builder("logpipe_archive_upload_failures_total")
-            .description("units whose upload failed after the store's retries (retried later)")
-            .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "logpipe_archive_store_retries_total", store, ObjectStore::retries)
+        .description("requests to the object store attempted again (5xx, 503 SlowDown, I/O)")
+        .register(registry);
     this.commitFailures =
         Counter.builder("logpipe_archive_commit_failures_total")
             .description("Kafka offset commits refused (fenced after a rebalance) or failed")
@@ -347,7 +352,7 @@ public final class Archiver implements AutoCloseable {
     } catch (IOException e) {
       // Staging disk full or broken: nothing of this unit is committed; read it again later.
       log.warn("archive: staging failed for {}: {}; retrying later", tp, e.toString());
-      uploadFailures.increment();
+      st.uploadRetries.increment();
       reset(st, true);
       return;
     }
@@ -405,7 +410,7 @@ public final class Archiver implements AutoCloseable {
       }
     } catch (IOException e) {
       log.warn("archive: staging failed for {}: {}; retrying later", st.tp, e.toString());
-      uploadFailures.increment();
+      st.uploadRetries.increment();
       st.sealed.addLast(u);
       reset(st, true);
       return;
@@ -586,7 +591,7 @@ public final class Archiver implements AutoCloseable {
         return Result.CONFLICT;
       }
       faults.at("after-marker-before-commit");
-      uploadTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      st.uploadTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       st.objects.increment(entries.size());
       st.bytes.increment(entries.stream().mapToLong(CommitMarker.Entry::bytes).sum());
       st.records.increment(u.records);
@@ -639,7 +644,7 @@ public final class Archiver implements AutoCloseable {
         reset(st, false);
       }
       case FAILED -> {
-        uploadFailures.increment();
+        st.uploadRetries.increment();
         reset(st, true);
       }
       case REVOKED -> {}
@@ -879,6 +884,8 @@ public final class Archiver implements AutoCloseable {
     final Counter late;
     final Counter outOfRange;
     final Counter invalid;
+    final Counter uploadRetries;
+    final Timer uploadTimer;
     long chainEnd;
     long position;
     long newestHour = Long.MIN_VALUE;
@@ -913,6 +920,19 @@ public final class Archiver implements AutoCloseable {
               "logpipe_archive_invalid_records_total",
               "Kafka values that were not records (archived flagged, with the raw bytes)",
               tags);
+      uploadRetries =
+          counter(
+              "logpipe_archive_upload_retries_total",
+              "units stored again because their upload or staging failed (after the store's own"
+                  + " request retries, logpipe_archive_store_retries_total)",
+              tags);
+      uploadTimer =
+          Timer.builder("logpipe_archive_upload_seconds")
+              .description("time to store one unit: its objects, then its commit marker")
+              .tags(tags)
+              .serviceLevelObjectives(UPLOAD_BUCKETS)
+              .register(registry);
+      meters.add(uploadTimer);
       meters.add(
           Gauge.builder("logpipe_archive_last_offset", lastOffset, AtomicLong::get)
               .description("the last offset durable in the archive")

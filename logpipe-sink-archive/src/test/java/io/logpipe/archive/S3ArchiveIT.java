@@ -117,6 +117,7 @@ class S3ArchiveIT {
             dir,
             topic);
     faulty.failEvery(3);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (ObjectStore store = ArchiveStores.open(s)) {
       Archiver a =
           new Archiver(
@@ -124,7 +125,7 @@ class S3ArchiveIT {
                   KAFKA,
                   kafka.bootstrapServers(),
                   store,
-                  new SimpleMeterRegistry(),
+                  registry,
                   Clock.systemUTC(),
                   Archiver.Faults.NONE)
               .start();
@@ -133,6 +134,17 @@ class S3ArchiveIT {
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(300))
           .until(() -> v.verify(List.of(topic), false).records() >= values.size());
+      // Every failure was retried, and the metrics say so.
+      assertThat(registry.get("logpipe_archive_store_retries_total").functionCounter().count())
+          .isPositive();
+      assertThat(registry.find("logpipe_archive_upload_seconds").timers())
+          .hasSize(2)
+          .allMatch(t -> t.count() > 0);
+      assertThat(
+              registry.find("logpipe_archive_records_total").counters().stream()
+                  .mapToDouble(c -> c.count())
+                  .sum())
+          .isEqualTo(values.size());
       a.close(Duration.ofSeconds(10));
       faulty.failEvery(0);
       ArchiveVerifier.Report report = v.verify(List.of(topic), true);

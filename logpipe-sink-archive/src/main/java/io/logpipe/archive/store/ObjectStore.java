@@ -61,6 +61,11 @@ public interface ObjectStore extends AutoCloseable {
   /** Deletes an object; nothing happens if there is none. */
   void delete(String key) throws IOException;
 
+  /** Requests attempted again after a retriable failure, since the store was opened. */
+  default long retries() {
+    return 0;
+  }
+
   /** Where this store is, for logs and messages. */
   String describe();
 

@@ -112,6 +112,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /** Attempts beyond the first, over all requests. */
+  @Override
   public long retries() {
     return attempts.get() - requests.get();
   }
