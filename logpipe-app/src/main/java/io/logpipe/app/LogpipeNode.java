@@ -2,7 +2,7 @@ package io.logpipe.app;
 
 import io.logpipe.archive.ArchiveSettings;
 import io.logpipe.archive.ArchiveStores;
-import io.logpipe.archive.Archiver;
+import io.logpipe.archive.ArchiverGroup;
 import io.logpipe.archive.store.ObjectStore;
 import io.logpipe.core.record.LenientRecordReader;
 import io.logpipe.http.HealthEndpoint;
@@ -64,7 +64,7 @@ public final class LogpipeNode implements AutoCloseable {
   private HttpServer http;
   private InetSocketAddress httpAddress;
   private SyslogServer.Addresses syslogAddresses;
-  private Archiver archiver;
+  private ArchiverGroup archiver;
 
   private LogpipeNode(LogpipeConfig config) {
     this.config = config;
@@ -190,23 +190,15 @@ public final class LogpipeNode implements AutoCloseable {
           e);
     }
     started.push(store);
-    Archiver archiver =
-        new Archiver(
-            settings,
-            config.kafka(),
-            bootstrapServers,
-            store,
-            registry,
-            Clock.systemUTC(),
-            Archiver.Faults.NONE);
-    // Pushed before start: a start that fails half-way still releases what it opened.
-    started.push(() -> archiver.close(config.shutdownGrace()));
     try {
-      archiver.start();
+      this.archiver =
+          ArchiverGroup.start(
+              settings, config.kafka(), bootstrapServers, store, registry, Clock.systemUTC());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the archive: " + e.getMessage(), e);
     }
-    this.archiver = archiver;
+    ArchiverGroup a = this.archiver;
+    started.push(() -> a.close(config.shutdownGrace()));
   }
 
   private static String describe(SyslogServer.Addresses a) {
@@ -236,7 +228,7 @@ public final class LogpipeNode implements AutoCloseable {
     Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks = new LinkedHashMap<>();
     checks.put("kafka", () -> kafkaCheck(health));
     if (archiver != null) {
-      Archiver a = archiver;
+      ArchiverGroup a = archiver;
       checks.put(
           "archive",
           () -> {
@@ -295,7 +287,7 @@ public final class LogpipeNode implements AutoCloseable {
   }
 
   /** The archiver; null without the archive role. */
-  public Archiver archiver() {
+  public ArchiverGroup archiver() {
     return archiver;
   }
 

@@ -5,6 +5,9 @@ import io.logpipe.core.record.LogRecordJson;
 import io.logpipe.core.record.ParseProblem;
 import io.logpipe.core.record.RecordFormatException;
 import io.logpipe.core.record.Timestamps;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -85,10 +88,8 @@ final class ArchiveLine {
       return false;
     }
     // One NDJSON line: JSON escapes control characters, so a raw CR or LF means a foreign writer.
-    for (byte b : v) {
-      if (b == '\n' || b == '\r') {
-        return false;
-      }
+    if (hasLineBreak(v)) {
+      return false;
     }
     try {
       time = Timestamps.parse(new String(v, n, close - n, StandardCharsets.ISO_8859_1));
@@ -96,6 +97,33 @@ final class ArchiveLine {
     } catch (DateTimeException e) {
       return false;
     }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long LF = ONES * '\n';
+  private static final long CR = ONES * '\r';
+
+  /** True if the bytes hold a CR or LF; eight bytes at a time (this scan is per archived byte). */
+  static boolean hasLineBreak(byte[] v) {
+    int i = 0;
+    for (int n = v.length - 7; i < n; i += 8) {
+      long w = (long) LONGS.get(v, i);
+      long lf = w ^ LF;
+      long cr = w ^ CR;
+      // A byte of lf or cr is zero where w has that character ("has a zero byte", exact).
+      if (((((lf - ONES) & ~lf) | ((cr - ONES) & ~cr)) & HIGHS) != 0) {
+        return true;
+      }
+    }
+    for (; i < v.length; i++) {
+      if (v[i] == '\n' || v[i] == '\r') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void reencode(byte[] value, long kafkaTimestamp) {

@@ -18,6 +18,9 @@ import java.util.List;
  * @param topics the topics archived; empty: the app and component topics
  * @param compression {@code zstd} or {@code gzip}
  * @param zstdLevel zstd's level (1-19)
+ * @param compressionWorkers zstd threads per open object that compress while the consumer thread
+ *     reads on (0: the consumer thread compresses)
+ * @param consumers consumer threads of this process in the archive's group ({@link ArchiverGroup})
  * @param maxObjectSize uncompressed bytes in one object above which its unit is cut
  * @param maxObjectAge how long the oldest record of a unit may wait before the unit is cut
  * @param maxOpenWriters open (partition, hour) writers; above it the least recently used unit is
@@ -39,6 +42,8 @@ public record ArchiveSettings(
     List<String> topics,
     String compression,
     int zstdLevel,
+    int compressionWorkers,
+    int consumers,
     DataSize maxObjectSize,
     Duration maxObjectAge,
     int maxOpenWriters,
@@ -75,6 +80,8 @@ public record ArchiveSettings(
     }
     String compression = a.oneOf("compression", "zstd", List.of("zstd", "gzip"));
     int level = a.integer("zstd_level", 3, 1, 19);
+    int workers = a.integer("compression_workers", 1, 0, 16);
+    int consumers = a.integer("consumers", 2, 1, 64);
     DataSize maxObject =
         a.size(
             "max_object_size",
@@ -113,6 +120,8 @@ public record ArchiveSettings(
         List.copyOf(topics),
         compression,
         level,
+        workers,
+        consumers,
         maxObject,
         maxAge,
         maxWriters,
@@ -137,6 +146,8 @@ public record ArchiveSettings(
         topics.isEmpty() ? List.copyOf(defaultTopics) : topics,
         compression,
         zstdLevel,
+        compressionWorkers,
+        consumers,
         maxObjectSize,
         maxObjectAge,
         maxOpenWriters,

@@ -37,6 +37,7 @@ import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -88,6 +89,8 @@ public final class Archiver implements AutoCloseable {
   }
 
   private final ArchiveSettings settings;
+  private final int consumerIndex;
+  private final Tags consumerTags;
   private final KafkaSettings kafka;
   private final String bootstrapServers;
   private final ObjectStore store;
@@ -106,6 +109,8 @@ public final class Archiver implements AutoCloseable {
   private final Counter commitFailures;
   private final AtomicInteger pausedGauge = new AtomicInteger();
   private final Counter pauses;
+  private final Counter consumedRecords;
+  private final Counter consumedBytes;
 
   private StagingDirectory staging;
   private ExecutorService uploads;
@@ -130,6 +135,24 @@ public final class Archiver implements AutoCloseable {
       MeterRegistry registry,
       Clock clock,
       Faults faults) {
+    this(settings, kafka, bootstrapServers, store, registry, clock, faults, 0);
+  }
+
+  /**
+   * @param consumer this archiver's number among those of one process ({@link ArchiverGroup}); it
+   *     names threads and tags this archiver's own gauges ({@code consumer})
+   */
+  public Archiver(
+      ArchiveSettings settings,
+      KafkaSettings kafka,
+      String bootstrapServers,
+      ObjectStore store,
+      MeterRegistry registry,
+      Clock clock,
+      Faults faults,
+      int consumer) {
+    this.consumerIndex = consumer;
+    this.consumerTags = Tags.of("consumer", Integer.toString(consumer));
     this.settings = settings;
     this.kafka = kafka;
     this.bootstrapServers = bootstrapServers;
@@ -151,20 +174,33 @@ public final class Archiver implements AutoCloseable {
         Counter.builder("logpipe_archive_commit_failures_total")
             .description("Kafka offset commits refused (fenced after a rebalance) or failed")
             .register(registry);
+    this.consumedRecords =
+        Counter.builder("logpipe_archive_consumed_records_total")
+            .description("records read from Kafka (durable or not yet)")
+            .register(registry);
+    this.consumedBytes =
+        Counter.builder("logpipe_archive_consumed_bytes_total")
+            .description("bytes of record values read from Kafka")
+            .register(registry);
     this.pauses =
         Counter.builder("logpipe_archive_pauses_total")
             .description("times consumption paused because a buffer bound was reached")
             .register(registry);
     Gauge.builder("logpipe_archive_buffered_bytes", buffered, AtomicLong::get)
         .description("raw bytes consumed and not yet durable in the store")
+        .tags(consumerTags)
         .register(registry);
     Gauge.builder("logpipe_archive_staging_bytes", staged, AtomicLong::get)
         .description("compressed bytes in the staging directory")
+        .tags(consumerTags)
         .register(registry);
     Gauge.builder("logpipe_archive_open_writers", openWriters, AtomicInteger::get)
+        .description("objects being written (one per partition and event hour)")
+        .tags(consumerTags)
         .register(registry);
     Gauge.builder("logpipe_archive_paused", pausedGauge, AtomicInteger::get)
         .description("1 while consumption is paused because a buffer bound is reached")
+        .tags(consumerTags)
         .register(registry);
   }
 
@@ -186,18 +222,21 @@ public final class Archiver implements AutoCloseable {
         Executors.newFixedThreadPool(
             settings.uploadThreads(),
             r -> {
-              Thread t = new Thread(r, "logpipe-archive-upload-" + n.incrementAndGet());
+              Thread t =
+                  new Thread(
+                      r, "logpipe-archive-" + consumerIndex + "-upload-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
     Map<String, Object> props =
-        KafkaClients.consumer(kafka, bootstrapServers, "logpipe-archive", settings.groupId());
+        KafkaClients.consumer(
+            kafka, bootstrapServers, "logpipe-archive-" + consumerIndex, settings.groupId());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     // Revocation waits for a unit in flight; uploads retry with backoff for minutes.
     props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
     consumer = new KafkaConsumer<>(props);
-    thread = new Thread(this::run, "logpipe-archive");
+    thread = new Thread(this::run, "logpipe-archive-" + consumerIndex);
     thread.setDaemon(true);
     thread.start();
     log.info(
@@ -229,8 +268,19 @@ public final class Archiver implements AutoCloseable {
     try {
       consumer.subscribe(settings.topics(), new Rebalance());
       while (!stopping) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-          append(r);
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
+        long bytes = 0;
+        for (TopicPartition tp : polled.partitions()) {
+          // States change only in the rebalance callbacks, which run inside poll().
+          PartitionState st = states.get(tp);
+          for (ConsumerRecord<byte[], byte[]> r : polled.records(tp)) {
+            bytes += r.serializedValueSize();
+            append(st, r);
+          }
+        }
+        if (!polled.isEmpty()) {
+          consumedRecords.increment(polled.count());
+          consumedBytes.increment(bytes);
         }
         running.complete(null);
         maintain(false);
@@ -304,9 +354,7 @@ public final class Archiver implements AutoCloseable {
 
   // ---- consuming
 
-  private void append(ConsumerRecord<byte[], byte[]> r) throws IOException {
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    PartitionState st = states.get(tp);
+  private void append(PartitionState st, ConsumerRecord<byte[], byte[]> r) throws IOException {
     if (st == null || st.resetting || r.offset() < st.position) {
       return;
     }
@@ -336,7 +384,13 @@ public final class Archiver implements AutoCloseable {
                         + "."
                         + line.hour
                         + ".part");
-        w = new HourWriter(line.hour, file, settings.compression(), settings.zstdLevel());
+        w =
+            new HourWriter(
+                line.hour,
+                file,
+                settings.compression(),
+                settings.zstdLevel(),
+                settings.compressionWorkers());
         u.writers.put(line.hour, w);
         openWriters.incrementAndGet();
       }
@@ -351,7 +405,7 @@ public final class Archiver implements AutoCloseable {
       st.bufferedBytes.addAndGet(raw);
     } catch (IOException e) {
       // Staging disk full or broken: nothing of this unit is committed; read it again later.
-      log.warn("archive: staging failed for {}: {}; retrying later", tp, e.toString());
+      log.warn("archive: staging failed for {}: {}; retrying later", st.tp, e.toString());
       st.uploadRetries.increment();
       reset(st, true);
       return;

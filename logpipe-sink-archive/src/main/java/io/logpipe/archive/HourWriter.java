@@ -29,7 +29,12 @@ final class HourWriter implements AutoCloseable {
   private final CountingCrc counter;
   private OutputStream out;
 
-  HourWriter(long hour, Path file, String compression, int zstdLevel) throws IOException {
+  /**
+   * @param zstdWorkers threads of zstd's own that compress while the caller goes on (0: the caller
+   *     compresses)
+   */
+  HourWriter(long hour, Path file, String compression, int zstdLevel, int zstdWorkers)
+      throws IOException {
     this.hour = hour;
     this.file = file;
     this.counter = new CountingCrc(Files.newOutputStream(file));
@@ -38,6 +43,11 @@ final class HourWriter implements AutoCloseable {
     } else {
       ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(counter, zstdLevel);
       z.setChecksum(true);
+      if (zstdWorkers > 0) {
+        z.setWorkers(zstdWorkers);
+        // Jobs of 1 MiB: compression starts early and each writer holds a few MiB at most.
+        z.setJobSize(1 << 20);
+      }
       this.out = new BufferedOutputStream(z, 64 * 1024);
     }
   }

@@ -76,4 +76,23 @@ class ArchiveLineTest {
     line.read(null, KAFKA_TIME.toEpochMilli());
     assertThat(line.kind).isEqualTo(ArchiveLine.Kind.INVALID);
   }
+
+  @Test
+  void theWordWiseLineBreakScanAgreesWithAByteByByteOne() {
+    java.util.Random rnd = new java.util.Random(5);
+    byte[] alphabet = {'\n', '\r', 0x0b, 0x0c, 0x09, (byte) 0x8a, (byte) 0x8d, 0, (byte) 0xff, 'a'};
+    for (int round = 0; round < 20_000; round++) {
+      byte[] v = new byte[rnd.nextInt(40)];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = rnd.nextInt(4) == 0 ? alphabet[rnd.nextInt(alphabet.length)] : (byte) 'x';
+      }
+      boolean expected = false;
+      for (byte b : v) {
+        expected |= b == '\n' || b == '\r';
+      }
+      assertThat(ArchiveLine.hasLineBreak(v))
+          .as("%s", java.util.Arrays.toString(v))
+          .isEqualTo(expected);
+    }
+  }
 }
