@@ -106,17 +106,23 @@ final class ArchiveLine {
   private static final long LF = ONES * '\n';
   private static final long CR = ONES * '\r';
 
-  /** True if the bytes hold a CR or LF; eight bytes at a time (this scan is per archived byte). */
+  /**
+   * True if the bytes hold a CR or LF. Eight bytes at a time, with one branch at the end: this scan
+   * runs over every archived byte, and a branch per word halved its speed.
+   */
   static boolean hasLineBreak(byte[] v) {
     int i = 0;
+    long found = 0;
     for (int n = v.length - 7; i < n; i += 8) {
       long w = (long) LONGS.get(v, i);
       long lf = w ^ LF;
       long cr = w ^ CR;
-      // A byte of lf or cr is zero where w has that character ("has a zero byte", exact).
-      if (((((lf - ONES) & ~lf) | ((cr - ONES) & ~cr)) & HIGHS) != 0) {
-        return true;
-      }
+      // The high bit of a byte is set where lf or cr has a zero byte, i.e. where w has that
+      // character (exact for "is there one", which is all that is asked).
+      found |= ((lf - ONES) & ~lf) | ((cr - ONES) & ~cr);
+    }
+    if ((found & HIGHS) != 0) {
+      return true;
     }
     for (; i < v.length; i++) {
       if (v[i] == '\n' || v[i] == '\r') {

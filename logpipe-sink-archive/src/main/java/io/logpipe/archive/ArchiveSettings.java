@@ -80,7 +80,7 @@ public record ArchiveSettings(
     }
     String compression = a.oneOf("compression", "zstd", List.of("zstd", "gzip"));
     int level = a.integer("zstd_level", 3, 1, 19);
-    int workers = a.integer("compression_workers", 1, 0, 16);
+    int workers = a.integer("compression_workers", 0, 0, 16);
     int consumers = a.integer("consumers", 2, 1, 64);
     DataSize maxObject =
         a.size(
