@@ -68,6 +68,10 @@ public final class Archiver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Archiver.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+  /** Offset commit metadata: the start of the marker that ends at the committed offset. */
+  private static final String MARKER_HINT = "logpipe-archive-marker=";
+
   private static final Duration[] UPLOAD_BUCKETS = {
     Duration.ofMillis(50),
     Duration.ofMillis(100),
@@ -494,7 +498,7 @@ public final class Archiver implements AutoCloseable {
         u.result = CompletableFuture.supplyAsync(() -> upload(u), uploads);
       }
       if (st.commitPending) {
-        commits.put(st.tp, new OffsetAndMetadata(st.chainEnd));
+        commits.put(st.tp, st.commitPosition());
         st.commitPending = false;
       }
       if (st.resetting && st.inFlight == null && now >= st.backoffUntilMillis && !draining) {
@@ -684,6 +688,7 @@ public final class Archiver implements AutoCloseable {
     switch (r) {
       case STORED -> {
         st.chainEnd = u.end;
+        st.lastMarkerStart = u.start;
         st.lastOffset.set(u.end - 1);
         st.commitPending = true;
         st.failures = 0;
@@ -794,7 +799,7 @@ public final class Archiver implements AutoCloseable {
         try {
           PartitionState st = new PartitionState(tp, topicId(tp.topic()));
           OffsetAndMetadata c = committed.get(tp);
-          MarkerChain chain = MarkerChain.load(store, st.markerDir, c != null ? c.offset() : -1);
+          MarkerChain chain = MarkerChain.load(store, st.markerDir, hint(c));
           long start;
           if (chain.end() >= 0) {
             start = chain.end();
@@ -803,6 +808,9 @@ public final class Archiver implements AutoCloseable {
             start = consumer.position(tp, Duration.ofSeconds(60));
           }
           st.chainEnd = start;
+          if (!chain.links().isEmpty()) {
+            st.lastMarkerStart = chain.links().get(chain.links().size() - 1).start();
+          }
           st.position = start;
           st.lastOffset.set(start - 1);
           states.put(tp, st);
@@ -848,7 +856,7 @@ public final class Archiver implements AutoCloseable {
           }
         }
         if (st.commitPending) {
-          commits.put(tp, new OffsetAndMetadata(st.chainEnd));
+          commits.put(tp, st.commitPosition());
         }
         remove(st);
       }
@@ -875,6 +883,27 @@ public final class Archiver implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Where to start reading a partition's markers: the start of the last marker this group stored
+   * (the commit's metadata), else the committed offset, else nowhere (read them all). A hint that
+   * names no marker makes {@link MarkerChain#load} read them all, so a lost marker is still
+   * noticed.
+   */
+  private static long hint(OffsetAndMetadata c) {
+    if (c == null) {
+      return -1;
+    }
+    String m = c.metadata();
+    if (m != null && m.startsWith(MARKER_HINT)) {
+      try {
+        return Long.parseLong(m.substring(MARKER_HINT.length()));
+      } catch (NumberFormatException e) {
+        // Someone else's metadata.
+      }
+    }
+    return c.offset();
   }
 
   private void remove(PartitionState st) {
@@ -941,6 +970,7 @@ public final class Archiver implements AutoCloseable {
     final Counter uploadRetries;
     final Timer uploadTimer;
     long chainEnd;
+    long lastMarkerStart = -1;
     long position;
     long newestHour = Long.MIN_VALUE;
     Unit open;
@@ -1027,6 +1057,16 @@ public final class Archiver implements AutoCloseable {
 
     boolean busy() {
       return open != null || !sealed.isEmpty() || inFlight != null;
+    }
+
+    /**
+     * The end of the chain, with the start of its last marker as metadata: a restart reads the
+     * markers from there instead of the whole history.
+     */
+    OffsetAndMetadata commitPosition() {
+      return lastMarkerStart >= 0
+          ? new OffsetAndMetadata(chainEnd, MARKER_HINT + lastMarkerStart)
+          : new OffsetAndMetadata(chainEnd);
     }
   }
 
