@@ -716,23 +716,12 @@ public final class Archiver implements AutoCloseable {
     u.state.bufferedBytes.addAndGet(-u.rawBytes);
   }
 
-  /** Drops a partition's buffered work and reads the chain again once nothing is in flight. */
+  /**
+   * Drops a partition's buffered work, pauses it and reads the chain again once nothing is in
+   * flight (after a backoff with jitter if {@code backoff}).
+   */
   private void reset(PartitionState st, boolean backoff) {
-    if (st.open != null) {
-      for (HourWriter w : st.open.writers.values()) {
-        w.discard();
-        openWriters.decrementAndGet();
-      }
-      release(st.open);
-      st.open = null;
-    }
-    for (Unit u : st.sealed) {
-      for (HourWriter w : u.writers.values()) {
-        w.discard();
-      }
-      release(u);
-    }
-    st.sealed.clear();
+    discard(st);
     st.resetting = true;
     if (backoff) {
       st.failures++;
@@ -749,7 +738,13 @@ public final class Archiver implements AutoCloseable {
 
   private void reload(PartitionState st) {
     try {
-      MarkerChain chain = MarkerChain.load(store, st.markerDir, st.chainEnd);
+      // From this archiver's last marker: it walks on through any another archiver wrote since.
+      MarkerChain chain =
+          MarkerChain.load(
+              store, st.markerDir, st.lastMarkerStart >= 0 ? st.lastMarkerStart : st.chainEnd);
+      if (!chain.links().isEmpty() && chain.end() > st.chainEnd) {
+        st.lastMarkerStart = chain.links().get(chain.links().size() - 1).start();
+      }
       long end = chain.end() >= 0 ? Math.max(chain.end(), st.chainEnd) : st.chainEnd;
       st.chainEnd = end;
       st.position = end;
@@ -767,6 +762,7 @@ public final class Archiver implements AutoCloseable {
     }
   }
 
+  /** Drops a partition's open and sealed units (not the one in flight). */
   private void discard(PartitionState st) {
     if (st.open != null) {
       for (HourWriter w : st.open.writers.values()) {
