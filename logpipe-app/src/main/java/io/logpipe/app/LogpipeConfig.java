@@ -1,5 +1,6 @@
 package io.logpipe.app;
 
+import io.logpipe.archive.ArchiveSettings;
 import io.logpipe.core.config.ConfigFiles;
 import io.logpipe.core.config.ConfigNode;
 import io.logpipe.http.HttpSettings;
@@ -25,6 +26,8 @@ import java.util.Map;
  * @param kafka the hub
  * @param http the HTTP server
  * @param syslog the syslog listeners
+ * @param archive the archive role (directories and topics not yet resolved: see {@link
+ *     #archiveSettings()})
  * @param index the search index and the query API
  */
 public record LogpipeConfig(
@@ -34,6 +37,7 @@ public record LogpipeConfig(
     KafkaSettings kafka,
     HttpSettings http,
     SyslogSettings syslog,
+    ArchiveSettings archive,
     IndexSettings index) {
 
   /** The commented defaults file shipped with logpipe. */
@@ -52,9 +56,11 @@ public record LogpipeConfig(
     KafkaSettings kafka = KafkaSettings.from(root.section("kafka"));
     HttpSettings http = HttpSettings.from(root.section("http"));
     SyslogSettings syslog = SyslogSettings.from(root.section("syslog"));
+    ArchiveSettings archive = ArchiveSettings.from(root.section("archive"));
     IndexSettings index = IndexSettings.from(root.section("index"));
     root.finish();
-    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog, index);
+    return new LogpipeConfig(
+        dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog, archive, index);
   }
 
   /**
@@ -84,6 +90,15 @@ public record LogpipeConfig(
   /** Where the index keeps its day directories. */
   public Path indexDir() {
     return index.dir() != null ? index.dir() : dataDir.resolve("index");
+  }
+
+  /**
+   * The archive settings with the defaults that depend on the rest filled in: the store and staging
+   * directories under {@link #dataDir}, and the app and component topics.
+   */
+  public ArchiveSettings archiveSettings() {
+    return archive.resolve(
+        dataDir, java.util.List.of(kafka.topics().app().name(), kafka.topics().component().name()));
   }
 
   /** Where the embedded broker keeps its data. */

@@ -1,5 +1,9 @@
 package io.logpipe.app;
 
+import io.logpipe.archive.ArchiveSettings;
+import io.logpipe.archive.ArchiveStores;
+import io.logpipe.archive.ArchiverGroup;
+import io.logpipe.archive.store.ObjectStore;
 import io.logpipe.core.record.LenientRecordReader;
 import io.logpipe.http.HealthEndpoint;
 import io.logpipe.http.HttpServer;
@@ -21,6 +25,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,11 +49,13 @@ import org.slf4j.LoggerFactory;
  * publisher, the HTTP server and the chosen roles.
  *
  * <p>Start order: (1) metrics, (2) embedded broker if configured, (3) topics, (4) publisher, (5)
- * syslog listeners (role ingest-syslog), (6) the index and its reader (role index), (7) HTTP server
- * with the roles' endpoints (ingest, the query API). {@link #close()} runs in reverse: stop intake
- * (the HTTP server stops accepting and finishes requests in progress; the syslog listeners stop
- * reading and wait for their records in flight), flush and close the publisher, then the admin
- * client and the broker. If start fails half-way, what did start is closed again.
+ * syslog listeners (role ingest-syslog), (6) archiver (role archive), (7) the index and its reader
+ * (role index), (8) HTTP server with the roles' endpoints (ingest, the query API). {@link #close()}
+ * runs in reverse: stop intake (the HTTP server stops accepting, ends live-tail streams and
+ * finishes requests in progress; the syslog listeners stop reading and wait for their records in
+ * flight), commit the index, store what the archiver has buffered and commit it, flush and close
+ * the publisher, then the admin client and the broker. If start fails half-way, what did start is
+ * closed again.
  */
 public final class LogpipeNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogpipeNode.class);
@@ -61,6 +68,7 @@ public final class LogpipeNode implements AutoCloseable {
   private HttpServer http;
   private InetSocketAddress httpAddress;
   private SyslogServer.Addresses syslogAddresses;
+  private ArchiverGroup archiver;
 
   private LogpipeNode(LogpipeConfig config) {
     this.config = config;
@@ -138,6 +146,10 @@ public final class LogpipeNode implements AutoCloseable {
       started.push(() -> syslog.close(config.shutdownGrace()));
     }
 
+    if (roles.contains(Role.ARCHIVE)) {
+      startArchive();
+    }
+
     IndexRole index = null;
     if (roles.contains(Role.INDEX)) {
       index =
@@ -157,10 +169,7 @@ public final class LogpipeNode implements AutoCloseable {
     KafkaHealth health =
         new KafkaHealth(admin, Duration.ofSeconds(3), Duration.ofSeconds(1), Clock.systemUTC());
     http = new HttpServer(config.http(), registry);
-    http.route(
-        HttpMethod.GET,
-        "/healthz",
-        new HealthEndpoint(Map.of("kafka", () -> kafkaCheck(health)), workers));
+    http.route(HttpMethod.GET, "/healthz", new HealthEndpoint(checks(health), workers));
     http.route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry));
     if (roles.contains(Role.INGEST_HTTP)) {
       http.route(
@@ -190,6 +199,31 @@ public final class LogpipeNode implements AutoCloseable {
         syslogAddresses == null ? "" : ", syslog " + describe(syslogAddresses));
   }
 
+  private void startArchive() {
+    ArchiveSettings settings = config.archiveSettings();
+    ObjectStore store;
+    try {
+      store = ArchiveStores.open(settings);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot open the archive store (archive.store "
+              + settings.store()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    started.push(store);
+    try {
+      this.archiver =
+          ArchiverGroup.start(
+              settings, config.kafka(), bootstrapServers, store, registry, Clock.systemUTC());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the archive: " + e.getMessage(), e);
+    }
+    ArchiverGroup a = this.archiver;
+    started.push(() -> a.close(config.shutdownGrace()));
+  }
+
   private static String describe(SyslogServer.Addresses a) {
     StringBuilder b = new StringBuilder();
     if (a.udp() != null) {
@@ -210,6 +244,26 @@ public final class LogpipeNode implements AutoCloseable {
           .append(a.tls().getPort());
     }
     return b.length() == 0 ? "(no listener enabled)" : b.toString();
+  }
+
+  private Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks(
+      KafkaHealth health) {
+    Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks = new LinkedHashMap<>();
+    checks.put("kafka", () -> kafkaCheck(health));
+    if (archiver != null) {
+      ArchiverGroup a = archiver;
+      checks.put(
+          "archive",
+          () -> {
+            Throwable f = a.failure();
+            Map<String, Object> d = new LinkedHashMap<>();
+            if (f != null) {
+              d.put("error", "the archiver stopped: " + f);
+            }
+            return new HealthEndpoint.Check(f == null, d);
+          });
+    }
+    return checks;
   }
 
   private static HealthEndpoint.Check kafkaCheck(KafkaHealth health) {
@@ -253,6 +307,11 @@ public final class LogpipeNode implements AutoCloseable {
   /** The syslog listeners' bound addresses; null without the ingest-syslog role. */
   public SyslogServer.Addresses syslogAddresses() {
     return syslogAddresses;
+  }
+
+  /** The archiver; null without the archive role. */
+  public ArchiverGroup archiver() {
+    return archiver;
   }
 
   /** The metrics of this node. */

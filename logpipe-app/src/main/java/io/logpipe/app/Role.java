@@ -18,6 +18,9 @@ public enum Role {
   INGEST_SYSLOG(
       "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka"),
 
+  /** The archive: the app and component topics into object storage (filesystem or S3). */
+  ARCHIVE("archive", "Kafka to object storage (./data/archive or S3), exactly once, by event hour"),
+
   /** The embedded search index, filled from Kafka, and the query API (search, histogram, tail). */
   INDEX(
       "index",
