@@ -65,6 +65,8 @@ final class ConfigCommand implements Runnable {
                     + c.http().listen()
                     + "; syslog "
                     + syslog(c)
+                    + "; archive to "
+                    + archive(c)
                     + "; nozzle "
                     + (c.nozzle().configured()
                         ? c.nozzle().api().id() + " " + c.nozzle().url()
@@ -77,6 +79,15 @@ final class ConfigCommand implements Runnable {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.USAGE;
       }
+    }
+
+    private static String archive(LogpipeConfig c) {
+      var a = c.archiveSettings();
+      String where =
+          a.store().equals("s3")
+              ? "s3://" + a.s3().bucket() + (a.prefix().isEmpty() ? "" : "/" + a.prefix())
+              : a.directory().toString();
+      return where + " (" + String.join(", ", a.topics()) + ")";
     }
 
     private static String syslog(LogpipeConfig c) {

@@ -1,8 +1,10 @@
 package io.logpipe.app;
 
+import io.logpipe.archive.ArchiveSettings;
 import io.logpipe.core.config.ConfigFiles;
 import io.logpipe.core.config.ConfigNode;
 import io.logpipe.http.HttpSettings;
+import io.logpipe.index.IndexSettings;
 import io.logpipe.kafka.KafkaSettings;
 import io.logpipe.nozzle.NozzleSettings;
 import io.logpipe.syslog.SyslogSettings;
@@ -25,6 +27,9 @@ import java.util.Map;
  * @param kafka the hub
  * @param http the HTTP server
  * @param syslog the syslog listeners
+ * @param archive the archive role (directories and topics not yet resolved: see {@link
+ *     #archiveSettings()})
+ * @param index the search index and the query API
  * @param nozzle the Cloud Foundry nozzle
  */
 public record LogpipeConfig(
@@ -34,6 +39,8 @@ public record LogpipeConfig(
     KafkaSettings kafka,
     HttpSettings http,
     SyslogSettings syslog,
+    ArchiveSettings archive,
+    IndexSettings index,
     NozzleSettings nozzle) {
 
   /** The commented defaults file shipped with logpipe. */
@@ -52,9 +59,12 @@ public record LogpipeConfig(
     KafkaSettings kafka = KafkaSettings.from(root.section("kafka"));
     HttpSettings http = HttpSettings.from(root.section("http"));
     SyslogSettings syslog = SyslogSettings.from(root.section("syslog"));
+    ArchiveSettings archive = ArchiveSettings.from(root.section("archive"));
+    IndexSettings index = IndexSettings.from(root.section("index"));
     NozzleSettings nozzle = NozzleSettings.from(root.section("nozzle"));
     root.finish();
-    return new LogpipeConfig(dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog, nozzle);
+    return new LogpipeConfig(
+        dataDir, dc.isBlank() ? null : dc, grace, kafka, http, syslog, archive, index, nozzle);
   }
 
   /**
@@ -79,6 +89,20 @@ public record LogpipeConfig(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where the index keeps its day directories. */
+  public Path indexDir() {
+    return index.dir() != null ? index.dir() : dataDir.resolve("index");
+  }
+
+  /**
+   * The archive settings with the defaults that depend on the rest filled in: the store and staging
+   * directories under {@link #dataDir}, and the app and component topics.
+   */
+  public ArchiveSettings archiveSettings() {
+    return archive.resolve(
+        dataDir, java.util.List.of(kafka.topics().app().name(), kafka.topics().component().name()));
   }
 
   /** Where the embedded broker keeps its data. */

@@ -1,10 +1,15 @@
 package io.logpipe.app;
 
+import io.logpipe.archive.ArchiveSettings;
+import io.logpipe.archive.ArchiveStores;
+import io.logpipe.archive.ArchiverGroup;
+import io.logpipe.archive.store.ObjectStore;
 import io.logpipe.core.record.LenientRecordReader;
 import io.logpipe.http.HealthEndpoint;
 import io.logpipe.http.HttpServer;
 import io.logpipe.http.IngestEndpoint;
 import io.logpipe.http.MetricsEndpoint;
+import io.logpipe.index.IndexRole;
 import io.logpipe.kafka.EmbeddedKafka;
 import io.logpipe.kafka.KafkaClients;
 import io.logpipe.kafka.KafkaHealth;
@@ -23,6 +28,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,11 +53,13 @@ import org.slf4j.LoggerFactory;
  * publisher, the HTTP server and the chosen roles.
  *
  * <p>Start order: (1) metrics, (2) embedded broker if configured, (3) topics (with the nozzle's
- * metrics topic when it is used), (4) publisher, (5) syslog listeners (role ingest-syslog), (6) the
- * nozzle (role nozzle), (7) HTTP server with the roles' endpoints. {@link #close()} runs in
- * reverse: stop intake (the HTTP server stops accepting and finishes requests in progress; the
- * syslog listeners stop reading and wait for their records in flight; the nozzle closes its streams
- * and publishes what it queued), flush and close the publisher, then the admin client and the
+ * metrics topic when it is used), (4) publisher, (5) syslog listeners (role ingest-syslog), (6)
+ * archiver (role archive), (7) the index and its reader (role index), (8) the nozzle (role nozzle),
+ * (9) HTTP server with the roles' endpoints (ingest, the query API). {@link #close()} runs in
+ * reverse: stop intake (the HTTP server stops accepting, ends live-tail streams and finishes
+ * requests in progress; the nozzle closes its streams and publishes what it queued; the syslog
+ * listeners stop reading and wait for their records in flight), commit the index, store what the
+ * archiver has buffered and commit it, flush and close the publisher, then the admin client and the
  * broker. If start fails half-way, what did start is closed again.
  */
 public final class LogpipeNode implements AutoCloseable {
@@ -66,6 +74,7 @@ public final class LogpipeNode implements AutoCloseable {
   private InetSocketAddress httpAddress;
   private SyslogServer.Addresses syslogAddresses;
   private Nozzle nozzle;
+  private ArchiverGroup archiver;
 
   private LogpipeNode(LogpipeConfig config) {
     this.config = config;
@@ -147,6 +156,26 @@ public final class LogpipeNode implements AutoCloseable {
       started.push(() -> syslog.close(config.shutdownGrace()));
     }
 
+    if (roles.contains(Role.ARCHIVE)) {
+      startArchive();
+    }
+
+    IndexRole index = null;
+    if (roles.contains(Role.INDEX)) {
+      index =
+          IndexRole.start(
+              config.index(),
+              config.indexDir(),
+              config.kafka(),
+              bootstrapServers,
+              List.of(
+                  config.kafka().topics().app().name(), config.kafka().topics().component().name()),
+              registry,
+              Clock.systemUTC());
+      IndexRole role = index;
+      started.push(() -> role.close(config.shutdownGrace()));
+    }
+
     if (runNozzle) {
       startNozzle(publisher);
     }
@@ -168,6 +197,9 @@ public final class LogpipeNode implements AutoCloseable {
               Clock.systemUTC(),
               config.kafka().producer().deliveryTimeout(),
               registry));
+    }
+    if (index != null) {
+      http.mount(index.api());
     }
     httpAddress = http.start();
     started.push(() -> http.close(config.shutdownGrace()));
@@ -220,26 +252,29 @@ public final class LogpipeNode implements AutoCloseable {
     started.push(() -> n.close(config.shutdownGrace()));
   }
 
-  private Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks(
-      KafkaHealth health) {
-    Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks = new LinkedHashMap<>();
-    checks.put("kafka", () -> kafkaCheck(health));
-    Nozzle n = nozzle;
-    if (n != null) {
-      // Reported, never failing: a nozzle that cannot reach the platform keeps trying, and a
-      // restart (what a failing health check leads to on Cloud Foundry) would not help it.
-      checks.put(
-          "nozzle",
-          () -> {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("connected_streams", n.connectedStreams());
-            d.put("configured_streams", config.nozzle().connections());
-            d.put("queued", n.queued());
-            d.put("dropped", n.dropped());
-            return new HealthEndpoint.Check(true, d);
-          });
+  private void startArchive() {
+    ArchiveSettings settings = config.archiveSettings();
+    ObjectStore store;
+    try {
+      store = ArchiveStores.open(settings);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot open the archive store (archive.store "
+              + settings.store()
+              + "): "
+              + e.getMessage(),
+          e);
     }
-    return checks;
+    started.push(store);
+    try {
+      this.archiver =
+          ArchiverGroup.start(
+              settings, config.kafka(), bootstrapServers, store, registry, Clock.systemUTC());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the archive: " + e.getMessage(), e);
+    }
+    ArchiverGroup a = this.archiver;
+    started.push(() -> a.close(config.shutdownGrace()));
   }
 
   private static String describe(SyslogServer.Addresses a) {
@@ -262,6 +297,41 @@ public final class LogpipeNode implements AutoCloseable {
           .append(a.tls().getPort());
     }
     return b.length() == 0 ? "(no listener enabled)" : b.toString();
+  }
+
+  private Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks(
+      KafkaHealth health) {
+    Map<String, java.util.function.Supplier<HealthEndpoint.Check>> checks = new LinkedHashMap<>();
+    checks.put("kafka", () -> kafkaCheck(health));
+    if (archiver != null) {
+      ArchiverGroup a = archiver;
+      checks.put(
+          "archive",
+          () -> {
+            Throwable f = a.failure();
+            Map<String, Object> d = new LinkedHashMap<>();
+            if (f != null) {
+              d.put("error", "the archiver stopped: " + f);
+            }
+            return new HealthEndpoint.Check(f == null, d);
+          });
+    }
+    Nozzle n = nozzle;
+    if (n != null) {
+      // Reported, never failing: a nozzle that cannot reach the platform keeps trying, and a
+      // restart (what a failing health check leads to on Cloud Foundry) would not help it.
+      checks.put(
+          "nozzle",
+          () -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("connected_streams", n.connectedStreams());
+            d.put("configured_streams", config.nozzle().connections());
+            d.put("queued", n.queued());
+            d.put("dropped", n.dropped());
+            return new HealthEndpoint.Check(true, d);
+          });
+    }
+    return checks;
   }
 
   private static HealthEndpoint.Check kafkaCheck(KafkaHealth health) {
@@ -310,6 +380,11 @@ public final class LogpipeNode implements AutoCloseable {
   /** The nozzle; null without the nozzle role. */
   public Nozzle nozzle() {
     return nozzle;
+  }
+
+  /** The archiver; null without the archive role. */
+  public ArchiverGroup archiver() {
+    return archiver;
   }
 
   /** The metrics of this node. */

@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       RunCommand.class,
       TailCommand.class,
+      ArchiveCommand.class,
+      LogsCommand.class,
+      SearchCommand.class,
       ConfigCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
@@ -36,6 +39,9 @@ import picocli.CommandLine.Command;
       "  logpipe up                         all roles, embedded Kafka, data in ./data",
       "  logpipe run -c prod.yaml --roles ingest-http",
       "  logpipe tail app --from-beginning  print app records from Kafka",
+      "  logpipe archive cat --since 1h     print archived records",
+      "  logpipe logs my-app --recent       an app's last lines from the index (-f: and follow)",
+      "  logpipe search 'level:err timeout' --since 2h",
       "  logpipe config defaults            every setting with its default",
       "",
       "Run `logpipe help COMMAND` for a command's options."

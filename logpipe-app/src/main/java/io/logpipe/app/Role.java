@@ -18,6 +18,15 @@ public enum Role {
   INGEST_SYSLOG(
       "ingest-syslog", "syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka"),
 
+  /** The archive: the app and component topics into object storage (filesystem or S3). */
+  ARCHIVE("archive", "Kafka to object storage (./data/archive or S3), exactly once, by event hour"),
+
+  /** The embedded search index, filled from Kafka, and the query API (search, histogram, tail). */
+  INDEX(
+      "index",
+      "the search index (from Kafka, days under data/index) and the query API (/api/v1/search,"
+          + " /api/v1/tail)"),
+
   /**
    * The Cloud Foundry nozzle: app logs from loggregator (v2 RLP gateway or v1 firehose). Needs
    * {@code nozzle.url}; {@code logpipe up} runs it only when that is set.

@@ -25,12 +25,16 @@ import picocli.CommandLine.Option;
     footer = {
       "  ingest-http     NDJSON records over HTTP (POST /api/v1/ingest) into Kafka",
       "  ingest-syslog   syslog over UDP and TCP (port 5514) and TLS (when configured) into Kafka",
+      "  archive         Kafka to object storage (archive.store: filesystem or s3), exactly once;"
+          + " scale out by running more in the same archive.group_id",
+      "  index           the search index (from Kafka) and the query API (/api/v1/search, /tail)",
       "  nozzle          Cloud Foundry app logs from loggregator (RLP gateway or firehose) into"
           + " Kafka; needs nozzle.url",
       "",
       "Examples:",
       "  logpipe run --config prod.yaml --roles ingest-http",
       "  logpipe run --config prod.yaml --roles ingest-syslog,ingest-http",
+      "  logpipe run --config prod.yaml --roles archive",
       "  LOGPIPE_KAFKA_BOOTSTRAP_SERVERS=kafka-1:9092,kafka-2:9092 logpipe run --roles ingest-http",
       "  LOGPIPE_NOZZLE_URL=https://log-stream.sys.example.com LOGPIPE_NOZZLE_UAA_URL=https://uaa.sys.example.com \\",
       "    LOGPIPE_NOZZLE_UAA_CLIENT_ID=logpipe LOGPIPE_NOZZLE_UAA_CLIENT_SECRET=... logpipe run --roles nozzle"

@@ -20,9 +20,11 @@ import picocli.CommandLine.Option;
       "Starts an embedded single-node Kafka broker (unless kafka.bootstrap_servers is set) with"
           + " its data under ./data/kafka, creates the topics and runs every role: HTTP ingest on"
           + " 127.0.0.1:8080, syslog on 127.0.0.1:5514 (UDP and TCP; TLS on 6514 when"
-          + " syslog.tls is configured), and the Cloud Foundry nozzle when nozzle.url is set."
-          + " Stops cleanly on Ctrl-C or SIGTERM: intake stops,"
-          + " pending records are flushed, exit code 0."
+          + " syslog.tls is configured), archives the app and component topics to"
+          + " ./data/archive, runs the search index (./data/index) with its query API on"
+          + " the same HTTP server, and the Cloud Foundry nozzle when nozzle.url is set. Stops"
+          + " cleanly on Ctrl-C or SIGTERM: intake stops, pending records are flushed and"
+          + " archived, the index commits, exit code 0."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -38,6 +40,9 @@ import picocli.CommandLine.Option;
       "  logger --udp --server 127.0.0.1 --port 5514 'hello over UDP'",
       "  logpipe tail app --from-beginning",
       "  logpipe tail component --from-beginning",
+      "  logpipe archive cat --since 1h              (after archive.max_object_age, 30s)",
+      "  logpipe logs my-app --recent",
+      "  logpipe search 'level:err' --since 1h",
       "  kcat -b 127.0.0.1:9092 -t logs.app -C -e"
     })
 final class UpCommand implements Callable<Integer>, Main.EnvironmentAware {

@@ -46,6 +46,7 @@ class LauncherIT {
     env.put("LOGPIPE_SYSLOG_TCP_LISTEN", "127.0.0.1:" + syslogPort);
     env.put("LOGPIPE_SYSLOG_UDP_LISTEN", "127.0.0.1:" + syslogPort);
     env.put("LOGPIPE_JAVA_OPTS", "-Xmx512m");
+    env.put("LOGPIPE_ARCHIVE_MAX_OBJECT_AGE", "1s");
     Path data = dir.resolve("data");
     URI base = URI.create("http://127.0.0.1:" + httpPort);
 
@@ -81,6 +82,40 @@ class LauncherIT {
         assertThat(kcat).hasSize(2);
         assertThat(String.join("\n", kcat)).contains("\"message\":\"hello from the quick start\"");
       }
+
+      // The archive role: the records reach ./data/archive, readable with `logpipe archive`.
+      String archive = data.resolve("archive").toString();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () ->
+                  assertThat(run(env, "archive", "cat", "--dir", archive, "--app", "readme-app"))
+                      .contains("readme-app hello from the quick start")
+                      .contains("readme-app [APP/PROC/WEB/0] ERR \\e[31mboom"));
+      assertThat(run(env, "archive", "verify", "--deep", "--dir", archive))
+          .contains("OK: ")
+          .contains(", 2 records, 0 orphans");
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(sum(metrics, "logpipe_archive_records_total", "logs.app")).isEqualTo(2.0);
+      for (String perPartition :
+          List.of(
+              "logpipe_archive_last_offset",
+              "logpipe_archive_lag_records",
+              "logpipe_archive_lag_seconds",
+              "logpipe_archive_objects_total",
+              "logpipe_archive_bytes_total",
+              "logpipe_archive_upload_seconds_count",
+              "logpipe_archive_upload_retries_total",
+              "logpipe_archive_partition_buffered_bytes",
+              "logpipe_archive_late_records_total")) {
+        assertThat(metrics).contains(perPartition + "{partition=\"0\",topic=\"logs.app\"}");
+      }
+      assertThat(metrics).contains("logpipe_archive_store_retries_total ");
 
       // The README's syslog examples: logger over TCP (octet-counted RFC 5424) and UDP.
       if (Tools.require("logger", "bsdutils") != null) {
@@ -198,6 +233,23 @@ class LauncherIT {
                   + " (syslog.tcp.listen)")
           .doesNotContain("Exception");
     }
+  }
+
+  /** The sum of a metric's samples for one topic, from Prometheus text. */
+  static double sum(String metrics, String name, String topic) {
+    double total = 0;
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?m)^"
+                    + name
+                    + "\\{[^}]*topic=\""
+                    + java.util.regex.Pattern.quote(topic)
+                    + "\"[^}]*} (\\S+)$")
+            .matcher(metrics);
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+    }
+    return total;
   }
 
   static Process start(Map<String, String> env, Path log, String... args) throws IOException {

@@ -65,6 +65,11 @@ class LogpipeConfigTest {
     assertThat(c.syslog().udp().listen()).isEqualTo(new HostPort("127.0.0.1", 5514));
     assertThat(c.syslog().tcp().listen()).isEqualTo(new HostPort("127.0.0.1", 5514));
     assertThat(c.syslog().tls().enabled()).isFalse();
+    assertThat(c.archiveSettings().store()).isEqualTo("filesystem");
+    assertThat(c.archiveSettings().directory()).isEqualTo(Path.of("data/archive"));
+    assertThat(c.archiveSettings().stagingDir()).isEqualTo(Path.of("data/archive-staging"));
+    assertThat(c.archiveSettings().topics()).containsExactly("logs.app", "logs.component");
+    assertThat(c.archiveSettings().compression()).isEqualTo("zstd");
   }
 
   @Test

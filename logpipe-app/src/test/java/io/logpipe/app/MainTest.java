@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,9 +29,22 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"up", "run", "tail", "config"})
+  @ValueSource(
+      strings = {
+        "up",
+        "run",
+        "tail",
+        "config",
+        "archive",
+        "archive ls",
+        "archive cat",
+        "archive grep",
+        "archive verify"
+      })
   void everyCommandHasHelpWithExamples(String command) {
-    assertThat(run(Map.of(), command, "--help")).isZero();
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    assertThat(run(Map.of(), args.toArray(String[]::new))).isZero();
     assertThat(out.toString()).contains("Usage: logpipe " + command).contains("Examples:");
   }
 

@@ -36,6 +36,17 @@ final class Machine {
         + "), "
         + memGiB
         + " GiB, Java "
-        + System.getProperty("java.version");
+        + System.getProperty("java.version")
+        + loadAverage();
+  }
+
+  /** The 1-minute load average at report time: other work on the machine skews absolute figures. */
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return ", load average " + parts[0] + " when reported";
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 }

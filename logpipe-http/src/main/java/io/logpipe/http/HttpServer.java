@@ -38,7 +38,9 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +65,7 @@ public final class HttpServer implements AutoCloseable {
   private final HttpSettings settings;
   private final MeterRegistry registry;
   private final Map<String, Map<HttpMethod, HttpEndpoint>> routes = new LinkedHashMap<>();
+  private final List<HttpApi> apis = new ArrayList<>();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger requestsInProgress = new AtomicInteger();
   private final Counter refused;
@@ -88,6 +91,16 @@ public final class HttpServer implements AutoCloseable {
       throw new IllegalStateException("routes are fixed once the server runs");
     }
     routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, endpoint);
+    return this;
+  }
+
+  /** Adds the routes of another module's API; call before {@link #start}. */
+  public synchronized HttpServer mount(HttpApi api) {
+    if (serverChannel != null) {
+      throw new IllegalStateException("routes are fixed once the server runs");
+    }
+    api.register(this);
+    apis.add(api);
     return this;
   }
 
@@ -166,6 +179,13 @@ public final class HttpServer implements AutoCloseable {
         return;
       }
       serverChannel.close().syncUninterruptibly();
+    }
+    for (HttpApi api : apis) {
+      try {
+        api.stopStreams();
+      } catch (RuntimeException e) {
+        log.warn("error while ending the streams of {}", api, e);
+      }
     }
     long deadline = System.nanoTime() + grace.toNanos();
     while (requestsInProgress.get() > 0 && System.nanoTime() < deadline) {

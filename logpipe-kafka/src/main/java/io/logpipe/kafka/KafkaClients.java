@@ -43,6 +43,11 @@ public final class KafkaClients {
     // and retries). A client that may lose every broker it knows for good (all addresses change
     // while it is cut off) can set client_properties metadata.recovery.strategy: rebootstrap.
     p.putIfAbsent(CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
+    // A topic nobody published to for metadata.max.idle.ms (5 minutes by default) is dropped from
+    // the producer's metadata, and the next send() to it (a rare dead letter, or app records after
+    // a quiet spell) would again wait up to max.block.ms on the caller's thread if Kafka is down
+    // at that moment. logpipe publishes to three topics it fetched at start: keep them.
+    p.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, Integer.MAX_VALUE);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) pr.deliveryTimeout().toMillis());
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) pr.requestTimeout().toMillis());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, pr.maxRecordSize().bytesAsInt());

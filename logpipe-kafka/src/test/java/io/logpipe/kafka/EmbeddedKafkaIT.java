@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.logpipe.core.config.HostPort;
 import io.logpipe.core.pipeline.PublishException;
+import io.logpipe.core.record.DeadLetter;
 import io.logpipe.core.record.LogRecord;
 import io.logpipe.core.record.LogRecordJson;
+import io.logpipe.core.record.ParseProblem;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -112,14 +114,33 @@ class EmbeddedKafkaIT {
       pub.publish(appRecord(0)).get(30, TimeUnit.SECONDS);
       kafka.close();
       try {
+        // With Kafka down, publish must return at once (it runs on syslog event loops), also for
+        // a topic not written to yet: a blocking send() would wait max.block.ms (2 s here).
+        long start = System.nanoTime();
         CompletableFuture<Void> f = pub.publish(appRecord(1));
+        CompletableFuture<Void> letter =
+            pub.deadLetter(
+                new DeadLetter(
+                    Instant.parse("2026-11-26T10:00:00Z"),
+                    "test",
+                    ParseProblem.ofText("unparsable", "raw line"),
+                    Map.of()));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class)
             .cause()
             .isInstanceOf(PublishException.class)
             .hasMessageContaining("stopped.app");
         assertThat(((PublishException) catchCause(f)).retriable()).isTrue();
-        assertThat(registry.get("logpipe.kafka.send.errors").counter().count()).isEqualTo(1.0);
+        assertThatThrownBy(() -> letter.get(30, TimeUnit.SECONDS))
+            .cause()
+            .isInstanceOf(PublishException.class)
+            .hasMessageContaining("stopped.dlq");
+        assertThat(
+                registry.find("logpipe.kafka.send.errors").counters().stream()
+                    .mapToDouble(c -> c.count())
+                    .sum())
+            .isEqualTo(2.0);
         assertThat(pub.inFlightBytes()).isZero();
       } finally {
         kafka = EmbeddedKafka.start(kafka.dataDir(), kafka.listen(), kafka.controller(), Map.of());

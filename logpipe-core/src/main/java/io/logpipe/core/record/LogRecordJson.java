@@ -12,6 +12,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * The canonical JSON form of a {@link LogRecord}, as it is stored in Kafka and in the archive, and
@@ -44,9 +45,24 @@ public final class LogRecordJson {
   private static final ThreadLocal<Encoder> ENCODER = ThreadLocal.withInitial(Encoder::new);
 
   /** Per-thread encoding state. */
-  private static final class Encoder {
+  private static final class Encoder implements BiConsumer<String, String> {
     final JsonOut out = new JsonOut(4096);
     final StringBuilder time = new StringBuilder(32);
+    boolean firstTag;
+
+    /** Writes one tag; {@code Map.forEach} on the record's read-only view allocates nothing. */
+    @Override
+    public void accept(String key, String value) {
+      if (!firstTag) {
+        out.raw(',');
+      }
+      firstTag = false;
+      out.raw('"');
+      out.escaped(key);
+      out.raw(QUOTE_COLON_QUOTE);
+      out.escaped(value);
+      out.raw('"');
+    }
   }
 
   private static byte[] ascii(String s) {
@@ -120,18 +136,8 @@ public final class LogRecordJson {
     field(o, MESSAGE, r.message());
     if (!r.tags().isEmpty()) {
       o.raw(TAGS);
-      boolean first = true;
-      for (Map.Entry<String, String> t : r.tags().entrySet()) {
-        if (!first) {
-          o.raw(',');
-        }
-        first = false;
-        o.raw('"');
-        o.escaped(t.getKey());
-        o.raw(QUOTE_COLON_QUOTE);
-        o.escaped(t.getValue());
-        o.raw('"');
-      }
+      e.firstTag = true;
+      r.tags().forEach(e);
       o.raw('}');
     }
     field(o, DATACENTER, r.datacenter());

@@ -65,12 +65,15 @@ public final class Timestamps {
     return b.toString();
   }
 
+  /** Appends {@code value} (0 or more) as exactly {@code width} digits, allocating nothing. */
   private static StringBuilder pad(StringBuilder b, int value, int width) {
-    String s = Integer.toString(value);
-    for (int i = s.length(); i < width; i++) {
-      b.append('0');
+    int at = b.length();
+    b.setLength(at + width);
+    for (int i = at + width - 1; i >= at; i--) {
+      b.setCharAt(i, (char) ('0' + value % 10));
+      value /= 10;
     }
-    return b.append(s);
+    return b;
   }
 
   /**

@@ -1,0 +1,605 @@
+package io.logpipe.index;
+
+import io.logpipe.core.record.LogRecord;
+import io.logpipe.core.record.LogRecordJson;
+import io.logpipe.core.record.RecordFormatException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.MultiReader;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded index: one Lucene index per UTC day under one directory ({@code 2026-11-26/}), the
+ * day being the day a record arrived (its observed time, also Kafka's timestamp), so retention
+ * drops whole days and a sender's wrong clock cannot keep a record forever. Searches span the days
+ * whose event times overlap the query's range.
+ *
+ * <p><b>Exactly once.</b> Each day's commit stores, in its user data, the next Kafka offset of
+ * every partition read so far. {@link #resumeOffsets} is the smallest of them per partition;
+ * replaying from there, a record whose offset is below its day's stored offset is already in that
+ * day and is skipped. All days are committed together with the same offsets, so after a crash
+ * between two days' commits the replay adds to each day exactly what it lacks.
+ *
+ * <p>Threading: {@link #add}, {@link #addAll}, {@link #refresh}, {@link #commit} and {@link
+ * #dropExpired} are called by one thread (the indexer). {@link #acquire} and {@link #positions} are
+ * thread-safe and may run alongside.
+ */
+public final class LogIndex implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(LogIndex.class);
+
+  /** What became of a record handed to {@link #add}. */
+  public enum Outcome {
+    INDEXED,
+    /** Not a record (not JSON of the record schema); passed over. */
+    INVALID,
+    /** Already in its day's last commit (a replay after a restart). */
+    DUPLICATE,
+    /** Arrived on a day older than the retention. */
+    EXPIRED
+  }
+
+  private final Path dir;
+  private final IndexSettings settings;
+  private final Clock clock;
+  private final LogAnalyzer analyzer;
+  private final NavigableMap<LocalDate, DayIndex> days = new ConcurrentSkipListMap<>();
+  private final ReentrantReadWriteLock visibility = new ReentrantReadWriteLock();
+  private final Map<TopicPartition, Long> next = new HashMap<>();
+  private final Map<String, Integer> topicSlots = new HashMap<>();
+  private final ThreadLocal<IndexFields.Builder> builders =
+      ThreadLocal.withInitial(IndexFields.Builder::new);
+  private final ExecutorService workers;
+  private final int threads;
+  private final Timer refreshTimer;
+  private final Timer commitTimer;
+  private final Timer visibilityDelay;
+  private final Counter daysDropped;
+  private volatile Map<TopicPartition, Long> visible = Map.of();
+  private long oldestPendingMillis = Long.MAX_VALUE;
+  private boolean closed;
+
+  private LogIndex(Path dir, IndexSettings settings, Clock clock, MeterRegistry registry) {
+    this.dir = dir;
+    this.settings = settings;
+    this.clock = clock;
+    this.analyzer = new LogAnalyzer(settings.maxIndexedChars());
+    this.threads = settings.indexThreads();
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        threads <= 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads - 1,
+                r -> {
+                  Thread t = new Thread(r, "logpipe-index-worker-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
+    this.refreshTimer =
+        Timer.builder("logpipe.index.refresh")
+            .description("Time to make new records searchable (near-real-time reopen)")
+            .register(registry);
+    this.commitTimer =
+        Timer.builder("logpipe.index.commit")
+            .description("Time to commit the index with its offsets")
+            .register(registry);
+    this.visibilityDelay =
+        Timer.builder("logpipe.index.visibility.delay")
+            .description(
+                "From Kafka's timestamp of the oldest record of a refresh to the refresh making it"
+                    + " searchable")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.daysDropped =
+        Counter.builder("logpipe.index.days.dropped")
+            .description("Day indexes dropped by retention")
+            .register(registry);
+    Gauge.builder("logpipe.index.days", days, Map::size)
+        .description("Day indexes open")
+        .register(registry);
+    Gauge.builder("logpipe.index.documents", this, LogIndex::documentsGauge)
+        .description("Records in the index (searchable ones)")
+        .register(registry);
+  }
+
+  /**
+   * Opens the index under {@code dir} (created if missing): every day within the retention is
+   * opened, older ones are deleted.
+   */
+  public static LogIndex open(
+      Path dir, IndexSettings settings, Clock clock, MeterRegistry registry) {
+    LogIndex index = new LogIndex(dir, settings, clock, registry);
+    try {
+      Files.createDirectories(dir);
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          LocalDate day = dayOf(p);
+          if (day != null && Files.isDirectory(p)) {
+            if (day.isBefore(index.cutoff())) {
+              deleteTree(p);
+              log.info(
+                  "index: dropped day {} (older than the retention {})", day, settings.retention());
+            } else {
+              index.days.put(day, DayIndex.open(day, p, index.writerConfig()));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      index.close();
+      throw new UncheckedIOException("cannot open the index in " + dir + ": " + e.getMessage(), e);
+    }
+    index.visible = index.resumeOffsets();
+    log.info(
+        "index: {} day(s) in {}, retention {}, {} searchable records",
+        index.days.size(),
+        dir,
+        settings.retention(),
+        index.documentsGauge());
+    return index;
+  }
+
+  private static LocalDate dayOf(Path p) {
+    try {
+      return LocalDate.parse(p.getFileName().toString());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private IndexWriterConfig writerConfig() {
+    IndexWriterConfig c = new IndexWriterConfig(analyzer);
+    c.setCodec(LogCodec.instance());
+    c.setRAMBufferSizeMB(settings.ramBuffer().bytes() / (1024.0 * 1024.0));
+    c.setCommitOnClose(false);
+    return c;
+  }
+
+  /** The first day kept: days before it are dropped, records that arrived before it expired. */
+  LocalDate cutoff() {
+    return LocalDate.ofInstant(clock.instant().minus(settings.retention()), ZoneOffset.UTC);
+  }
+
+  /**
+   * Where to resume reading each partition: the smallest next offset stored in any day's last
+   * commit. Partitions no day knows are absent (read them from the beginning).
+   */
+  public Map<TopicPartition, Long> resumeOffsets() {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    for (DayIndex d : days.values()) {
+      d.committed.forEach((tp, o) -> out.merge(tp, o, Math::min));
+    }
+    return out;
+  }
+
+  /**
+   * Adds one record, unless its day already has it or its day is past the retention.
+   *
+   * @param value the record's JSON as read from Kafka, stored as is
+   * @param kafkaTimestampMillis Kafka's timestamp of the record (for the visibility metric)
+   */
+  public Outcome add(
+      TopicPartition tp, long offset, long kafkaTimestampMillis, LogRecord record, byte[] value)
+      throws IOException {
+    next.put(tp, offset + 1);
+    LocalDate day = LocalDate.ofInstant(record.observedTime(), ZoneOffset.UTC);
+    if (day.isBefore(cutoff())) {
+      return Outcome.EXPIRED;
+    }
+    DayIndex d = days.get(day);
+    if (d == null) {
+      d = DayIndex.open(day, dir.resolve(day.toString()), writerConfig());
+      days.put(day, d);
+    } else {
+      Long done = d.committed.get(tp);
+      if (done != null && offset < done) {
+        return Outcome.DUPLICATE;
+      }
+    }
+    int slot = topicSlots.computeIfAbsent(tp.topic(), t -> topicSlots.size());
+    d.writer.addDocument(
+        builders
+            .get()
+            .build(record, value, 0, value.length, IndexFields.seq(slot, tp.partition(), offset)));
+    d.dirty = true;
+    d.uncommitted = true;
+    oldestPendingMillis = Math.min(oldestPendingMillis, kafkaTimestampMillis);
+    return Outcome.INDEXED;
+  }
+
+  /** One Kafka record for {@link #addAll}. */
+  public record Entry(TopicPartition tp, long offset, long kafkaTimestampMillis, byte[] value) {}
+
+  /**
+   * Adds a batch: decodes the records and adds the documents on {@code index.threads} threads (this
+   * one included), deciding each record's day and whether it is a duplicate in between, in order,
+   * on this thread. Counts outcomes into {@code counts} (indexed by {@link Outcome#ordinal()}).
+   */
+  public void addAll(List<Entry> batch, long[] counts) throws IOException {
+    int n = batch.size();
+    LogRecord[] records = new LogRecord[n];
+    parallel(
+        n,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            byte[] v = batch.get(i).value();
+            try {
+              records[i] = v == null ? null : LogRecordJson.decode(v);
+            } catch (RecordFormatException e) {
+              records[i] = null;
+            }
+          }
+        });
+    DayIndex[] targets = new DayIndex[n];
+    long[] seqs = new long[n];
+    LocalDate cutoff = cutoff();
+    for (int i = 0; i < n; i++) {
+      Entry e = batch.get(i);
+      next.put(e.tp(), e.offset() + 1);
+      LogRecord r = records[i];
+      if (r == null) {
+        counts[Outcome.INVALID.ordinal()]++;
+        continue;
+      }
+      LocalDate day = LocalDate.ofInstant(r.observedTime(), ZoneOffset.UTC);
+      if (day.isBefore(cutoff)) {
+        counts[Outcome.EXPIRED.ordinal()]++;
+        continue;
+      }
+      DayIndex d = days.get(day);
+      if (d == null) {
+        d = DayIndex.open(day, dir.resolve(day.toString()), writerConfig());
+        days.put(day, d);
+      } else {
+        Long done = d.committed.get(e.tp());
+        if (done != null && e.offset() < done) {
+          counts[Outcome.DUPLICATE.ordinal()]++;
+          continue;
+        }
+      }
+      int slot = topicSlots.computeIfAbsent(e.tp().topic(), t -> topicSlots.size());
+      seqs[i] = IndexFields.seq(slot, e.tp().partition(), e.offset());
+      targets[i] = d;
+      d.dirty = true;
+      d.uncommitted = true;
+      oldestPendingMillis = Math.min(oldestPendingMillis, e.kafkaTimestampMillis());
+      counts[Outcome.INDEXED.ordinal()]++;
+    }
+    parallel(
+        n,
+        (from, to) -> {
+          IndexFields.Builder b = builders.get();
+          for (int i = from; i < to; i++) {
+            if (targets[i] != null) {
+              byte[] v = batch.get(i).value();
+              targets[i].writer.addDocument(b.build(records[i], v, 0, v.length, seqs[i]));
+            }
+          }
+        });
+  }
+
+  /** Work on a range of a batch. */
+  private interface Slice {
+    void run(int from, int to) throws IOException;
+  }
+
+  /** Runs {@code slice} over [0, n) cut in {@code threads} parts, one on this thread. */
+  private void parallel(int n, Slice slice) throws IOException {
+    if (workers == null || n < 256) {
+      slice.run(0, n);
+      return;
+    }
+    int parts = threads;
+    int step = (n + parts - 1) / parts;
+    List<Future<?>> futures = new ArrayList<>(parts - 1);
+    for (int p = 1; p < parts; p++) {
+      int from = Math.min(n, p * step);
+      int to = Math.min(n, from + step);
+      futures.add(
+          workers.submit(
+              () -> {
+                slice.run(from, to);
+                return null;
+              }));
+    }
+    IOException failure = null;
+    try {
+      slice.run(0, Math.min(n, step));
+    } catch (IOException e) {
+      failure = e;
+    }
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          failure = failure == null ? io : failure;
+        } else if (c instanceof RuntimeException re) {
+          throw re;
+        } else {
+          throw new IOException(c);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while indexing", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** The next offset to read per partition, as far as this index has read. */
+  public Map<TopicPartition, Long> readPositions() {
+    return Map.copyOf(next);
+  }
+
+  /** Sets where reading resumes for a partition (after a seek on assignment). */
+  public void position(TopicPartition tp, long offset) {
+    next.put(tp, offset);
+  }
+
+  /**
+   * Makes every record added so far searchable. Searches that start after this returns see them,
+   * and {@link #positions} says how far that is.
+   */
+  public void refresh() throws IOException {
+    boolean any = false;
+    for (DayIndex d : days.values()) {
+      any |= d.dirty;
+    }
+    Map<TopicPartition, Long> now = Map.copyOf(next);
+    if (!any) {
+      visible = now;
+      return;
+    }
+    long t0 = System.nanoTime();
+    visibility.writeLock().lock();
+    try {
+      for (DayIndex d : days.values()) {
+        if (d.dirty) {
+          d.searchers.maybeRefreshBlocking();
+          d.dirty = false;
+        }
+      }
+      visible = now;
+    } finally {
+      visibility.writeLock().unlock();
+    }
+    refreshTimer.record(Duration.ofNanos(System.nanoTime() - t0));
+    if (oldestPendingMillis != Long.MAX_VALUE) {
+      long delay = clock.millis() - oldestPendingMillis;
+      visibilityDelay.record(Duration.ofMillis(Math.max(0, delay)));
+      oldestPendingMillis = Long.MAX_VALUE;
+    }
+  }
+
+  /** Commits every day with the offsets read so far, so that a restart resumes after them. */
+  public void commit() throws IOException {
+    long t0 = System.nanoTime();
+    Map<TopicPartition, Long> offsets = Map.copyOf(next);
+    for (DayIndex d : days.values()) {
+      if (d.uncommitted || !offsets.equals(d.committed)) {
+        d.commit(offsets);
+      }
+    }
+    commitTimer.record(Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /** Drops the days older than the retention; returns how many. */
+  public int dropExpired() {
+    LocalDate cutoff = cutoff();
+    List<DayIndex> old = new ArrayList<>();
+    visibility.writeLock().lock();
+    try {
+      while (!days.isEmpty() && days.firstKey().isBefore(cutoff)) {
+        old.add(days.pollFirstEntry().getValue());
+      }
+    } finally {
+      visibility.writeLock().unlock();
+    }
+    for (DayIndex d : old) {
+      try {
+        d.close();
+        deleteTree(d.dir);
+        daysDropped.increment();
+        log.info(
+            "index: dropped day {} (older than the retention {})", d.day, settings.retention());
+      } catch (IOException e) {
+        log.warn("index: could not delete day {}: {}", d.day, e.toString());
+      }
+    }
+    return old.size();
+  }
+
+  /** The offsets up to which records are searchable now. */
+  public Map<TopicPartition, Long> positions() {
+    return visible;
+  }
+
+  /** One day's index (tests). */
+  DayIndex dayForTest(LocalDate day) {
+    return days.get(day);
+  }
+
+  /** The days held, oldest first. */
+  public List<LocalDate> days() {
+    return new ArrayList<>(days.keySet());
+  }
+
+  /**
+   * A searcher over the days that may hold records with event times in [{@code from}, {@code to}]
+   * (either may be null for open), and the positions it reflects. Close it when done.
+   */
+  public Snapshot acquire(Instant from, Instant to) throws IOException {
+    long lo = from == null ? Long.MIN_VALUE : IndexFields.nanos(from);
+    long hi = to == null ? Long.MAX_VALUE : IndexFields.nanos(to);
+    List<SearcherManager> managers = new ArrayList<>();
+    List<IndexSearcher> acquired = new ArrayList<>();
+    Map<TopicPartition, Long> pos;
+    visibility.readLock().lock();
+    try {
+      pos = visible;
+      for (DayIndex d : days.values()) {
+        IndexSearcher s;
+        try {
+          s = d.searchers.acquire();
+        } catch (AlreadyClosedException e) {
+          continue; // dropped meanwhile
+        }
+        if (overlaps(s.getIndexReader(), lo, hi)) {
+          managers.add(d.searchers);
+          acquired.add(s);
+        } else {
+          d.searchers.release(s);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      for (int i = 0; i < acquired.size(); i++) {
+        managers.get(i).release(acquired.get(i));
+      }
+      throw e;
+    } finally {
+      visibility.readLock().unlock();
+    }
+    return new Snapshot(managers, acquired, pos);
+  }
+
+  private static boolean overlaps(IndexReader r, long lo, long hi) throws IOException {
+    byte[] min = PointValues.getMinPackedValue(r, IndexFields.TIME);
+    byte[] max = PointValues.getMaxPackedValue(r, IndexFields.TIME);
+    if (min == null || max == null) {
+      return false; // empty
+    }
+    return LongPoint.decodeDimension(min, 0) <= hi && LongPoint.decodeDimension(max, 0) >= lo;
+  }
+
+  private long documentsGauge() {
+    long n = 0;
+    for (DayIndex d : days.values()) {
+      try {
+        IndexSearcher s = d.searchers.acquire();
+        try {
+          n += s.getIndexReader().numDocs();
+        } finally {
+          d.searchers.release(s);
+        }
+      } catch (IOException | AlreadyClosedException e) {
+        // dropped meanwhile
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Closes every day without committing (call {@link #commit} first for a clean stop; what was
+   * added after the last commit is read again from Kafka next time).
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (workers != null) {
+      workers.shutdownNow();
+    }
+    for (DayIndex d : days.values()) {
+      try {
+        d.close();
+      } catch (IOException | RuntimeException e) {
+        log.warn("index: error closing day {}: {}", d.day, e.toString());
+      }
+    }
+    days.clear();
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+
+  /** A searcher over some days, and the Kafka positions it reflects. Close it when done. */
+  public static final class Snapshot implements Closeable {
+    private final List<SearcherManager> managers;
+    private final List<IndexSearcher> searchers;
+    private final IndexSearcher searcher;
+    private final Map<TopicPartition, Long> positions;
+
+    Snapshot(
+        List<SearcherManager> managers,
+        List<IndexSearcher> searchers,
+        Map<TopicPartition, Long> positions)
+        throws IOException {
+      this.managers = managers;
+      this.searchers = searchers;
+      IndexReader[] readers = new IndexReader[searchers.size()];
+      for (int i = 0; i < readers.length; i++) {
+        readers[i] = searchers.get(i).getIndexReader();
+      }
+      this.searcher = new IndexSearcher(new MultiReader(readers, false));
+      this.searcher.setQueryCache(null);
+      this.positions = positions;
+    }
+
+    public IndexSearcher searcher() {
+      return searcher;
+    }
+
+    /** The next offset per partition: every record below it is in this snapshot. */
+    public Map<TopicPartition, Long> positions() {
+      return positions;
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (int i = 0; i < searchers.size(); i++) {
+        managers.get(i).release(searchers.get(i));
+      }
+    }
+  }
+}

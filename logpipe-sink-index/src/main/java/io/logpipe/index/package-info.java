@@ -1,0 +1,2 @@
+/** The embedded search index: Kafka records into day-partitioned Lucene indexes, exactly once. */
+package io.logpipe.index;
