@@ -34,8 +34,7 @@ import java.util.TreeMap;
  *   <li>Names missing from the tags come from the Cloud Controller cache when it has them.
  * </ul>
  *
- * Not thread-safe only in that it is used by one reader at a time per instance; it holds no
- * per-call state and may be shared.
+ * <p>Thread-safe: it holds no per-call state; the readers share one.
  */
 public final class EnvelopeMapper {
   private final String datacenter;
