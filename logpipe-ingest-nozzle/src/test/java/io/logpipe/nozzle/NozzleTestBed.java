@@ -67,9 +67,16 @@ public final class NozzleTestBed implements AutoCloseable {
     cc = new FakeCloudController(uaa);
   }
 
-  /** Nozzle settings from YAML, with this bed's UAA credentials and Cloud Controller. */
+  /**
+   * Nozzle settings from YAML (a flow map), with this bed's UAA credentials and Cloud Controller.
+   * One connection unless the YAML says otherwise, so that a test knows which stream gets what.
+   */
   public NozzleSettings settings(String nozzleYaml) {
-    String yaml = "nozzle: " + nozzleYaml + "\n";
+    String map =
+        nozzleYaml.startsWith("{") && !nozzleYaml.contains("connections:")
+            ? "{connections: 1, " + nozzleYaml.substring(1)
+            : nozzleYaml;
+    String yaml = "nozzle: " + map + "\n";
     ConfigNode root = ConfigNode.root(ConfigFiles.parse(yaml, "test"), env(), "test");
     NozzleSettings s = NozzleSettings.from(root.section("nozzle"));
     root.finish();
