@@ -1,6 +1,7 @@
 package io.logpipe.bench;
 
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,14 +14,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 /**
  * The consume-only ceiling of the archive benchmark, run as its own JVM: a Java Kafka consumer with
  * the archiver's settings that reads a topic from the beginning to its end and does nothing with
- * the records but count them, with as many consumer threads in one group as asked. Prints one line:
- * {@code records bytes seconds cpuSeconds}, timed from the first record to the last (JVM start and
- * group join excluded, as for the archiver).
+ * the records but count them, with as many consumer threads in one group as asked. Values are read
+ * without a copy (ByteBufferDeserializer), as the archiver reads them. Prints one line: {@code
+ * records bytes seconds cpuSeconds}, timed from the first record to the last (JVM start and group
+ * join excluded, as for the archiver).
  */
 public final class ConsumeOnly {
   private ConsumeOnly() {}
@@ -33,7 +35,7 @@ public final class ConsumeOnly {
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long total;
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props(kafka, group))) {
+    try (KafkaConsumer<ByteBuffer, ByteBuffer> c = new KafkaConsumer<>(props(kafka, group))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (PartitionInfo i : c.partitionsFor(topic)) {
         parts.add(new TopicPartition(topic, i.partition()));
@@ -49,14 +51,16 @@ public final class ConsumeOnly {
       Thread t =
           new Thread(
               () -> {
-                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props(kafka, group))) {
+                try (KafkaConsumer<ByteBuffer, ByteBuffer> c =
+                    new KafkaConsumer<>(props(kafka, group))) {
                   c.subscribe(List.of(topic));
                   while (records.get() < total) {
                     long n = 0;
                     long b = 0;
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    for (ConsumerRecord<ByteBuffer, ByteBuffer> r :
+                        c.poll(Duration.ofMillis(100))) {
                       n++;
-                      b += r.value().length + 1;
+                      b += r.value().remaining() + 1;
                     }
                     if (n > 0 && t0.get() == 0 && t0.compareAndSet(0, System.nanoTime())) {
                       cpu0.set(os.getProcessCpuTime());
@@ -93,8 +97,8 @@ public final class ConsumeOnly {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
     return p;
   }
 }

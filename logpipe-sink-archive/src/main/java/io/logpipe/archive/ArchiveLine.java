@@ -7,11 +7,13 @@ import io.logpipe.core.record.RecordFormatException;
 import io.logpipe.core.record.Timestamps;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * Turns one Kafka value into the line the archive stores and the hour it belongs to. A value in
@@ -38,8 +40,10 @@ final class ArchiveLine {
   private final long maxFutureMillis;
   private final long maxPastMillis;
 
-  // The result of the last read().
+  // The result of the last read(): the line is bytes[offset, offset + length).
   byte[] bytes;
+  int offset;
+  int length;
   Instant time;
   long hour;
   Kind kind;
@@ -51,12 +55,39 @@ final class ArchiveLine {
 
   /** Reads one Kafka value; {@code kafkaTimestamp} is the record's timestamp in ms (or -1). */
   void read(byte[] value, long kafkaTimestamp) {
+    if (value == null) {
+      read(null, 0, 0, kafkaTimestamp);
+    } else {
+      read(value, 0, value.length, kafkaTimestamp);
+    }
+  }
+
+  /**
+   * Reads one Kafka value as the consumer hands it over, without copying it: a canonical line is
+   * used in place, valid until the next poll.
+   */
+  void read(ByteBuffer value, long kafkaTimestamp) {
+    if (value == null) {
+      read(null, 0, 0, kafkaTimestamp);
+    } else if (value.hasArray()) {
+      read(
+          value.array(), value.arrayOffset() + value.position(), value.remaining(), kafkaTimestamp);
+    } else {
+      byte[] copy = new byte[value.remaining()];
+      value.duplicate().get(copy);
+      read(copy, 0, copy.length, kafkaTimestamp);
+    }
+  }
+
+  private void read(byte[] value, int off, int len, long kafkaTimestamp) {
     time = null;
-    if (value != null && canonical(value)) {
+    if (value != null && canonical(value, off, len)) {
       bytes = value;
+      offset = off;
+      length = len;
       kind = Kind.CANONICAL;
     } else {
-      reencode(value, kafkaTimestamp);
+      reencode(value, off, len, kafkaTimestamp);
     }
     long ms = time.toEpochMilli();
     if (kafkaTimestamp >= 0
@@ -67,18 +98,19 @@ final class ArchiveLine {
     }
   }
 
-  private boolean canonical(byte[] v) {
+  private boolean canonical(byte[] v, int off, int len) {
     int n = CANONICAL_PREFIX.length;
-    if (v.length < n + 2 || v[v.length - 1] != '}') {
+    int end = off + len;
+    if (len < n + 2 || v[end - 1] != '}') {
       return false;
     }
     for (int i = 0; i < n; i++) {
-      if (v[i] != CANONICAL_PREFIX[i]) {
+      if (v[off + i] != CANONICAL_PREFIX[i]) {
         return false;
       }
     }
     int close = -1;
-    for (int i = n; i < v.length && i < n + 40; i++) {
+    for (int i = off + n; i < end && i < off + n + 40; i++) {
       if (v[i] == '"') {
         close = i;
         break;
@@ -88,14 +120,53 @@ final class ArchiveLine {
       return false;
     }
     // One NDJSON line: JSON escapes control characters, so a raw CR or LF means a foreign writer.
-    if (hasLineBreak(v)) {
+    if (hasLineBreak(v, off, len)) {
       return false;
     }
     try {
-      time = Timestamps.parse(new String(v, n, close - n, StandardCharsets.ISO_8859_1));
+      timeText.set(v, off + n, close - (off + n));
+      time = Timestamps.parse(timeText);
       return true;
     } catch (DateTimeException e) {
       return false;
+    }
+  }
+
+  private final Latin1View timeText = new Latin1View();
+
+  /** A reusable view of bytes as characters (ISO-8859-1), so parsing a time copies nothing. */
+  private static final class Latin1View implements CharSequence {
+    private byte[] b;
+    private int off;
+    private int len;
+
+    void set(byte[] bytes, int offset, int length) {
+      b = bytes;
+      off = offset;
+      len = length;
+    }
+
+    @Override
+    public int length() {
+      return len;
+    }
+
+    @Override
+    public char charAt(int i) {
+      if (i < 0 || i >= len) {
+        throw new IndexOutOfBoundsException(i);
+      }
+      return (char) (b[off + i] & 0xff);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return toString().substring(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return new String(b, off, len, StandardCharsets.ISO_8859_1);
     }
   }
 
@@ -111,9 +182,14 @@ final class ArchiveLine {
    * runs over every archived byte, and a branch per word halved its speed.
    */
   static boolean hasLineBreak(byte[] v) {
-    int i = 0;
+    return hasLineBreak(v, 0, v.length);
+  }
+
+  static boolean hasLineBreak(byte[] v, int off, int len) {
+    int i = off;
+    int end = off + len;
     long found = 0;
-    for (int n = v.length - 7; i < n; i += 8) {
+    for (int n = end - 7; i < n; i += 8) {
       long w = (long) LONGS.get(v, i);
       long lf = w ^ LF;
       long cr = w ^ CR;
@@ -124,7 +200,7 @@ final class ArchiveLine {
     if ((found & HIGHS) != 0) {
       return true;
     }
-    for (; i < v.length; i++) {
+    for (; i < end; i++) {
       if (v[i] == '\n' || v[i] == '\r') {
         return true;
       }
@@ -132,8 +208,11 @@ final class ArchiveLine {
     return false;
   }
 
-  private void reencode(byte[] value, long kafkaTimestamp) {
-    byte[] v = value == null ? new byte[0] : value;
+  private void reencode(byte[] value, int off, int len, long kafkaTimestamp) {
+    byte[] v =
+        value == null
+            ? new byte[0]
+            : off == 0 && len == value.length ? value : Arrays.copyOfRange(value, off, off + len);
     LogRecord r;
     try {
       r = LogRecordJson.decode(v);
@@ -152,5 +231,7 @@ final class ArchiveLine {
     }
     time = r.time();
     bytes = LogRecordJson.encode(r);
+    offset = 0;
+    length = bytes.length;
   }
 }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +44,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +121,7 @@ public final class Archiver implements AutoCloseable {
   private StagingDirectory staging;
   private ExecutorService uploads;
   private Admin admin;
-  private KafkaConsumer<byte[], byte[]> consumer;
+  private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
   private Thread thread;
   private String clusterId;
   private volatile boolean stopping;
@@ -237,6 +239,9 @@ public final class Archiver implements AutoCloseable {
             kafka, bootstrapServers, "logpipe-archive-" + consumerIndex, settings.groupId());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    // Values as the fetch holds them: a byte[] copy of every record cost as much as our own work.
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
     // Revocation waits for a unit in flight; uploads retry with backoff for minutes.
     props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
     consumer = new KafkaConsumer<>(props);
@@ -272,12 +277,12 @@ public final class Archiver implements AutoCloseable {
     try {
       consumer.subscribe(settings.topics(), new Rebalance());
       while (!stopping) {
-        ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
+        ConsumerRecords<ByteBuffer, ByteBuffer> polled = consumer.poll(POLL);
         long bytes = 0;
         for (TopicPartition tp : polled.partitions()) {
           // States change only in the rebalance callbacks, which run inside poll().
           PartitionState st = states.get(tp);
-          for (ConsumerRecord<byte[], byte[]> r : polled.records(tp)) {
+          for (ConsumerRecord<ByteBuffer, ByteBuffer> r : polled.records(tp)) {
             bytes += r.serializedValueSize();
             append(st, r);
           }
@@ -358,7 +363,8 @@ public final class Archiver implements AutoCloseable {
 
   // ---- consuming
 
-  private void append(PartitionState st, ConsumerRecord<byte[], byte[]> r) throws IOException {
+  private void append(PartitionState st, ConsumerRecord<ByteBuffer, ByteBuffer> r)
+      throws IOException {
     if (st == null || st.resetting || r.offset() < st.position) {
       return;
     }
@@ -399,9 +405,9 @@ public final class Archiver implements AutoCloseable {
         openWriters.incrementAndGet();
       }
       long stagedBefore = w.stagedBytes();
-      w.write(r.offset(), line.bytes, line.time);
+      w.write(r.offset(), line.bytes, line.offset, line.length, line.time);
       w.lastWriteNanos = System.nanoTime();
-      long raw = line.bytes.length + 1;
+      long raw = line.length + 1;
       u.rawBytes += raw;
       u.stagedBytes += w.stagedBytes() - stagedBefore;
       buffered.addAndGet(raw);

@@ -53,7 +53,12 @@ final class HourWriter implements AutoCloseable {
   }
 
   void write(long offset, byte[] line, Instant time) throws IOException {
-    out.write(line);
+    write(offset, line, 0, line.length, time);
+  }
+
+  /** Writes the line {@code b[off, off + len)} and its newline. */
+  void write(long offset, byte[] b, int off, int len, Instant time) throws IOException {
+    out.write(b, off, len);
     out.write('\n');
     if (first < 0) {
       first = offset;
@@ -69,7 +74,7 @@ final class HourWriter implements AutoCloseable {
     }
     last = offset;
     records++;
-    rawBytes += line.length + 1;
+    rawBytes += len + 1;
   }
 
   /** Compressed bytes written to the staging file so far. */

@@ -32,6 +32,27 @@ class ArchiveLineTest {
   }
 
   @Test
+  void aValueInsideTheConsumersBufferIsUsedInPlaceAndAForeignOneReencodedFromItsOwnBytesOnly() {
+    byte[] v = record(Instant.parse("2026-03-02T12:10:00Z"), "in place");
+    byte[] fetch = new byte[v.length + 20];
+    java.util.Arrays.fill(fetch, (byte) '\n');
+    System.arraycopy(v, 0, fetch, 7, v.length);
+    line.read(java.nio.ByteBuffer.wrap(fetch, 7, v.length).slice(), KAFKA_TIME.toEpochMilli());
+    assertThat(line.kind).isEqualTo(ArchiveLine.Kind.CANONICAL);
+    assertThat(line.bytes).isSameAs(fetch);
+    assertThat(new String(line.bytes, line.offset, line.length, StandardCharsets.UTF_8))
+        .isEqualTo(new String(v, StandardCharsets.UTF_8));
+    assertThat(line.hour).isEqualTo(hourOf("2026-03-02T12:00:00Z"));
+
+    byte[] foreign = "{\"message\":\"from elsewhere\"}".getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(foreign, 0, fetch, 3, foreign.length);
+    line.read(java.nio.ByteBuffer.wrap(fetch, 3, foreign.length), KAFKA_TIME.toEpochMilli());
+    assertThat(line.kind).isNotEqualTo(ArchiveLine.Kind.CANONICAL);
+    String stored = new String(line.bytes, line.offset, line.length, StandardCharsets.UTF_8);
+    assertThat(stored).contains("from elsewhere").doesNotContain("\n");
+  }
+
+  @Test
   void aLateRecordGoesToTheHourItHappenedInNotTheHourItArrived() {
     line.read(record(Instant.parse("2026-03-01T23:59:59Z"), "late"), KAFKA_TIME.toEpochMilli());
     assertThat(line.hour).isEqualTo(hourOf("2026-03-01T23:00:00Z"));
@@ -73,7 +94,7 @@ class ArchiveLineTest {
     assertThat(r.problem().raw()).isEqualTo("not json\nat all");
     assertThat(r.time()).isEqualTo(KAFKA_TIME);
     assertThat(new String(line.bytes, StandardCharsets.UTF_8)).doesNotContain("\n");
-    line.read(null, KAFKA_TIME.toEpochMilli());
+    line.read((byte[]) null, KAFKA_TIME.toEpochMilli());
     assertThat(line.kind).isEqualTo(ArchiveLine.Kind.INVALID);
   }
 

@@ -46,6 +46,20 @@ final class ArchiveTestSupport {
           .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      // Produce only once every partition has its leader: an idempotent producer whose first
+      // batch met NOT_LEADER_OR_FOLLOWER on a brand-new partition was seen retrying its later
+      // batches with OUT_OF_ORDER_SEQUENCE_NUMBER for minutes on a loaded machine.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        var d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+        if (d.get(topic).partitions().stream().allMatch(p -> p.leader() != null)) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("partitions of " + topic + " have no leader");
+        }
+        Thread.sleep(20);
+      }
     }
   }
 
