@@ -274,8 +274,7 @@ public final class Indexer implements AutoCloseable {
         // interval would flush tiny segments and cost a third of the throughput; catch up first.
         boolean catchingUp =
             lag(c) > CATCH_UP_LAG && now - lastRefresh < CATCH_UP_REFRESH.toNanos();
-        if (now - nextRefresh >= 0 && !catchingUp) {
-          idx.refresh();
+        if (now - nextRefresh >= 0 && !catchingUp && idx.refreshInBackground()) {
           nextRefresh = now + refreshNanos;
           lastRefresh = now;
         }

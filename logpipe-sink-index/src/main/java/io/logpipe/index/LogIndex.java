@@ -57,9 +57,10 @@ import org.slf4j.LoggerFactory;
  * day and is skipped. All days are committed together with the same offsets, so after a crash
  * between two days' commits the replay adds to each day exactly what it lacks.
  *
- * <p>Threading: {@link #add}, {@link #addAll}, {@link #refresh}, {@link #commit} and {@link
- * #dropExpired} are called by one thread (the indexer). {@link #acquire} and {@link #positions} are
- * thread-safe and may run alongside.
+ * <p>Threading: {@link #add}, {@link #addAll}, {@link #refresh}, {@link #refreshInBackground},
+ * {@link #commit} and {@link #dropExpired} are called by one thread (the indexer); a background
+ * refresh runs on a thread of its own beside {@link #addAll}, never beside a commit. {@link
+ * #acquire} and {@link #positions} are thread-safe and may run alongside.
  */
 public final class LogIndex implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(LogIndex.class);
@@ -92,6 +93,14 @@ public final class LogIndex implements Closeable {
   private final Timer visibilityDelay;
   private final Counter daysDropped;
   private volatile Map<TopicPartition, Long> visible = Map.of();
+  private final ExecutorService refresher =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "logpipe-index-refresh");
+            t.setDaemon(true);
+            return t;
+          });
+  private Future<?> refreshing;
   private long oldestPendingMillis = Long.MAX_VALUE;
   private boolean closed;
 
@@ -382,22 +391,92 @@ public final class LogIndex implements Closeable {
    * and {@link #positions} says how far that is.
    */
   public void refresh() throws IOException {
-    boolean any = false;
-    for (DayIndex d : days.values()) {
-      any |= d.dirty;
+    awaitRefresh();
+    long oldest = oldestPendingMillis;
+    oldestPendingMillis = Long.MAX_VALUE;
+    reopen(takeDirty(), Map.copyOf(next), oldest);
+  }
+
+  /**
+   * Starts making every record added so far searchable on a thread of its own, so that indexing
+   * goes on meanwhile (the reopen writes the new segments, a fifth of the indexing work, which left
+   * the other threads idle when it ran here); {@link #positions} moves once it is done. Does
+   * nothing if the previous one still runs.
+   *
+   * @return false if a refresh was still running
+   * @throws IOException if the previous background refresh failed
+   */
+  public boolean refreshInBackground() throws IOException {
+    if (refreshing != null && !refreshing.isDone()) {
+      return false;
     }
+    awaitRefresh();
+    List<DayIndex> dirty = takeDirty();
     Map<TopicPartition, Long> now = Map.copyOf(next);
-    if (!any) {
+    long oldest = oldestPendingMillis;
+    oldestPendingMillis = Long.MAX_VALUE;
+    refreshing =
+        refresher.submit(
+            () -> {
+              reopen(dirty, now, oldest);
+              return null;
+            });
+    return true;
+  }
+
+  /** Waits for a background refresh; rethrows what it failed with. */
+  private void awaitRefresh() throws IOException {
+    Future<?> f = refreshing;
+    if (f == null) {
+      return;
+    }
+    refreshing = null;
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      } else if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a refresh", e);
+    }
+  }
+
+  /** The days with records not yet searchable; clears their flags (indexing thread only). */
+  private List<DayIndex> takeDirty() {
+    List<DayIndex> dirty = new ArrayList<>();
+    for (DayIndex d : days.values()) {
+      if (d.dirty) {
+        dirty.add(d);
+        d.dirty = false;
+      }
+    }
+    return dirty;
+  }
+
+  /**
+   * Reopens the searchers of {@code dirty}, then publishes {@code now} as the searchable positions:
+   * every record below them was added before the reopen started.
+   */
+  private void reopen(List<DayIndex> dirty, Map<TopicPartition, Long> now, long oldestMillis)
+      throws IOException {
+    if (dirty.isEmpty()) {
       visible = now;
       return;
     }
     long t0 = System.nanoTime();
     visibility.writeLock().lock();
     try {
-      for (DayIndex d : days.values()) {
-        if (d.dirty) {
+      for (DayIndex d : dirty) {
+        try {
           d.searchers.maybeRefreshBlocking();
-          d.dirty = false;
+        } catch (AlreadyClosedException e) {
+          // dropped by the retention meanwhile
         }
       }
       visible = now;
@@ -405,15 +484,16 @@ public final class LogIndex implements Closeable {
       visibility.writeLock().unlock();
     }
     refreshTimer.record(Duration.ofNanos(System.nanoTime() - t0));
-    if (oldestPendingMillis != Long.MAX_VALUE) {
-      long delay = clock.millis() - oldestPendingMillis;
+    if (oldestMillis != Long.MAX_VALUE) {
+      long delay = clock.millis() - oldestMillis;
       visibilityDelay.record(Duration.ofMillis(Math.max(0, delay)));
-      oldestPendingMillis = Long.MAX_VALUE;
     }
   }
 
   /** Commits every day with the offsets read so far, so that a restart resumes after them. */
   public void commit() throws IOException {
+    // Not beside indexing: a commit flushes what was added, and its offsets must say exactly that.
+    awaitRefresh();
     long t0 = System.nanoTime();
     Map<TopicPartition, Long> offsets = Map.copyOf(next);
     for (DayIndex d : days.values()) {
@@ -426,6 +506,11 @@ public final class LogIndex implements Closeable {
 
   /** Drops the days older than the retention; returns how many. */
   public int dropExpired() {
+    try {
+      awaitRefresh();
+    } catch (IOException | RuntimeException e) {
+      log.warn("index: a background refresh failed: {}", e.toString());
+    }
     LocalDate cutoff = cutoff();
     List<DayIndex> old = new ArrayList<>();
     visibility.writeLock().lock();
@@ -539,6 +624,12 @@ public final class LogIndex implements Closeable {
       return;
     }
     closed = true;
+    try {
+      awaitRefresh();
+    } catch (IOException | RuntimeException e) {
+      log.warn("index: a background refresh failed: {}", e.toString());
+    }
+    refresher.shutdownNow();
     if (workers != null) {
       workers.shutdownNow();
     }
