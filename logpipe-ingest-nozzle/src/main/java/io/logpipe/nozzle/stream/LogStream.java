@@ -1,18 +1,23 @@
 package io.logpipe.nozzle.stream;
 
 import io.logpipe.nozzle.NozzleMetrics;
+import io.logpipe.nozzle.platform.PlatformTls;
 import io.logpipe.nozzle.platform.TokenException;
 import io.logpipe.nozzle.platform.TokenSource;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -192,7 +197,10 @@ public abstract class LogStream implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     if (ssl != null && secure()) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), url.getHost(), port()));
+                      SslHandler tls = ssl.newHandler(ch.alloc(), url.getHost(), port());
+                      // connect_timeout bounds the TLS handshake too (Netty's default is 10 s).
+                      tls.setHandshakeTimeoutMillis(connectTimeout.toMillis());
+                      ch.pipeline().addLast(tls).addLast(new TlsOutcome(attempt));
                     }
                     LogStream.this.initChannel(ch, attempt);
                   }
@@ -216,6 +224,27 @@ public abstract class LogStream implements AutoCloseable {
           }
           channel.closeFuture().addListener(x -> ended(attempt));
         });
+  }
+
+  /**
+   * Ends an attempt whose TLS handshake failed with reason {@code tls} and what to check (the
+   * protocol handlers after it would only see a decoder error).
+   */
+  private static final class TlsOutcome extends ChannelInboundHandlerAdapter {
+    private final Attempt attempt;
+
+    TlsOutcome(Attempt attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+        String problem = PlatformTls.problem(e.cause());
+        attempt.end("tls", problem != null ? problem : String.valueOf(e.cause()));
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   private void ended(Attempt attempt) {
