@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
  * {@code data: <EnvelopeBatch JSON>} event per batch (ProtoJSON with unpopulated fields, as the
  * gateway's Go marshaller writes it), {@code event: heartbeat} after a silence, {@code event:
  * closing} after the stream timeout. Subscribers with the same {@code shard_id} split the batches.
+ * Over HTTP or HTTPS.
  */
 public final class FakeRlpGateway implements AutoCloseable {
   private static final JsonFormat.Printer PRINTER =
@@ -93,6 +95,7 @@ public final class FakeRlpGateway implements AutoCloseable {
   private final Clock clock;
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final SslContext ssl;
   private final Channel server;
   private final ShardGroups<Subscriber> shards = new ShardGroups<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -103,8 +106,17 @@ public final class FakeRlpGateway implements AutoCloseable {
   private volatile Duration streamTimeout = Duration.ofMinutes(14);
 
   public FakeRlpGateway(FakeUaa uaa, Clock clock) throws InterruptedException {
+    this(uaa, clock, null);
+  }
+
+  /**
+   * @param tls serve HTTPS with this certificate; null for plain HTTP
+   */
+  public FakeRlpGateway(FakeUaa uaa, Clock clock, PlatformCertificates.ServerIdentity tls)
+      throws InterruptedException {
     this.uaa = uaa;
     this.clock = clock;
+    this.ssl = tls == null ? null : tls.netty();
     server =
         new ServerBootstrap()
             .group(group)
@@ -113,6 +125,9 @@ public final class FakeRlpGateway implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(64 * 1024))
@@ -125,7 +140,10 @@ public final class FakeRlpGateway implements AutoCloseable {
   }
 
   public URI url() {
-    return URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
+    return URI.create(
+        (ssl == null ? "http" : "https")
+            + "://127.0.0.1:"
+            + ((InetSocketAddress) server.localAddress()).getPort());
   }
 
   /**
@@ -301,6 +319,12 @@ public final class FakeRlpGateway implements AutoCloseable {
                 s.heartbeat.cancel(false);
                 s.timeout.cancel(false);
               });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A client that refused the certificate, or went away: close, as a real server does.
+      ctx.close();
     }
 
     /** As Go's http.Error writes it: text/plain, nosniff, the text and a newline. */

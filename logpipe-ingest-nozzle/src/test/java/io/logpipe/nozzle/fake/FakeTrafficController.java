@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -51,7 +52,7 @@ import org.cloudfoundry.dropsonde.events.EventFactory;
  * WWW-Authenticate: Basic} and {@code You are not authorized. <reason>}; then a WebSocket with one
  * binary message per protobuf envelope, {@code filter-type=logs|metrics} honoured, pings with a
  * pong deadline (close 1008 {@code Client did not respond to ping before keep-alive timeout
- * expired.}), and subscribers with the same id splitting the stream.
+ * expired.}), and subscribers with the same id splitting the stream. Over WS or WSS.
  */
 public final class FakeTrafficController implements AutoCloseable {
   public static final String KEEPALIVE_REASON =
@@ -91,6 +92,7 @@ public final class FakeTrafficController implements AutoCloseable {
   private final FakeUaa uaa;
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final SslContext ssl;
   private final Channel server;
   private final ShardGroups<Subscriber> shards = new ShardGroups<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -102,7 +104,16 @@ public final class FakeTrafficController implements AutoCloseable {
   private volatile Duration keepAliveTimeout = Duration.ofSeconds(30);
 
   public FakeTrafficController(FakeUaa uaa) throws InterruptedException {
+    this(uaa, null);
+  }
+
+  /**
+   * @param tls serve WSS with this certificate; null for plain WS
+   */
+  public FakeTrafficController(FakeUaa uaa, PlatformCertificates.ServerIdentity tls)
+      throws InterruptedException {
     this.uaa = uaa;
+    this.ssl = tls == null ? null : tls.netty();
     server =
         new ServerBootstrap()
             .group(group)
@@ -111,6 +122,9 @@ public final class FakeTrafficController implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(64 * 1024))
@@ -123,7 +137,10 @@ public final class FakeTrafficController implements AutoCloseable {
   }
 
   public URI url() {
-    return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
+    return URI.create(
+        (ssl == null ? "ws" : "wss")
+            + "://127.0.0.1:"
+            + ((InetSocketAddress) server.localAddress()).getPort());
   }
 
   /** The pause after a pong before the next ping (real: 15 s). */
@@ -277,7 +294,9 @@ public final class FakeTrafficController implements AutoCloseable {
       String filter = q.parameters().getOrDefault("filter-type", List.of("")).get(0);
       handshaker =
           new WebSocketServerHandshakerFactory(
-                  "ws://" + req.headers().get(HttpHeaderNames.HOST) + req.uri(),
+                  (ssl == null ? "ws://" : "wss://")
+                      + req.headers().get(HttpHeaderNames.HOST)
+                      + req.uri(),
                   null,
                   false,
                   10 * 1024 * 1024)
@@ -319,6 +338,12 @@ public final class FakeTrafficController implements AutoCloseable {
               },
               keepAliveTimeout.toMillis(),
               TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A client that refused the certificate, or went away: close, as a real server does.
+      ctx.close();
     }
 
     private void unauthorized(ChannelHandlerContext ctx, String reason) {
