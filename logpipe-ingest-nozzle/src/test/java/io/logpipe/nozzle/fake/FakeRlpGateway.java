@@ -2,18 +2,11 @@ package io.logpipe.nozzle.fake;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -21,16 +14,12 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.ssl.SslContext;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -93,10 +82,7 @@ public final class FakeRlpGateway implements AutoCloseable {
 
   private final FakeUaa uaa;
   private final Clock clock;
-  private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-  private final SslContext ssl;
-  private final Channel server;
+  private final FakeHttpServer http;
   private final ShardGroups<Subscriber> shards = new ShardGroups<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong sent = new AtomicLong();
@@ -116,34 +102,11 @@ public final class FakeRlpGateway implements AutoCloseable {
       throws InterruptedException {
     this.uaa = uaa;
     this.clock = clock;
-    this.ssl = tls == null ? null : tls.netty();
-    server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    if (ssl != null) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                    }
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(64 * 1024))
-                        .addLast(new Handler());
-                  }
-                })
-            .bind("127.0.0.1", 0)
-            .sync()
-            .channel();
+    this.http = new FakeHttpServer(tls, Handler::new);
   }
 
   public URI url() {
-    return URI.create(
-        (ssl == null ? "http" : "https")
-            + "://127.0.0.1:"
-            + ((InetSocketAddress) server.localAddress()).getPort());
+    return http.url("http", "https");
   }
 
   /**
@@ -321,12 +284,6 @@ public final class FakeRlpGateway implements AutoCloseable {
               });
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // A client that refused the certificate, or went away: close, as a real server does.
-      ctx.close();
-    }
-
     /** As Go's http.Error writes it: text/plain, nosniff, the text and a newline. */
     private void error(
         ChannelHandlerContext ctx, HttpResponseStatus status, String name, String message) {
@@ -345,10 +302,6 @@ public final class FakeRlpGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close().syncUninterruptibly();
-    for (Subscriber s : shards.all()) {
-      s.channel.close();
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    http.close();
   }
 }

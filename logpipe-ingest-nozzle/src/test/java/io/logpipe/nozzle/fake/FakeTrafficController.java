@@ -1,24 +1,15 @@
 package io.logpipe.nozzle.fake;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
@@ -31,8 +22,6 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.ssl.SslContext;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -90,10 +79,7 @@ public final class FakeTrafficController implements AutoCloseable {
   }
 
   private final FakeUaa uaa;
-  private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-  private final SslContext ssl;
-  private final Channel server;
+  private final FakeHttpServer http;
   private final ShardGroups<Subscriber> shards = new ShardGroups<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger pongs = new AtomicInteger();
@@ -113,34 +99,11 @@ public final class FakeTrafficController implements AutoCloseable {
   public FakeTrafficController(FakeUaa uaa, PlatformCertificates.ServerIdentity tls)
       throws InterruptedException {
     this.uaa = uaa;
-    this.ssl = tls == null ? null : tls.netty();
-    server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    if (ssl != null) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                    }
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(64 * 1024))
-                        .addLast(new Handler());
-                  }
-                })
-            .bind("127.0.0.1", 0)
-            .sync()
-            .channel();
+    this.http = new FakeHttpServer(tls, Handler::new);
   }
 
   public URI url() {
-    return URI.create(
-        (ssl == null ? "ws" : "wss")
-            + "://127.0.0.1:"
-            + ((InetSocketAddress) server.localAddress()).getPort());
+    return http.url("ws", "wss");
   }
 
   /** The pause after a pong before the next ping (real: 15 s). */
@@ -294,7 +257,7 @@ public final class FakeTrafficController implements AutoCloseable {
       String filter = q.parameters().getOrDefault("filter-type", List.of("")).get(0);
       handshaker =
           new WebSocketServerHandshakerFactory(
-                  (ssl == null ? "ws://" : "wss://")
+                  (http.secure() ? "wss://" : "ws://")
                       + req.headers().get(HttpHeaderNames.HOST)
                       + req.uri(),
                   null,
@@ -340,12 +303,6 @@ public final class FakeTrafficController implements AutoCloseable {
               TimeUnit.MILLISECONDS);
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // A client that refused the certificate, or went away: close, as a real server does.
-      ctx.close();
-    }
-
     private void unauthorized(ChannelHandlerContext ctx, String reason) {
       FullHttpResponse r =
           text(HttpResponseStatus.UNAUTHORIZED, "You are not authorized. " + reason);
@@ -369,10 +326,6 @@ public final class FakeTrafficController implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close().syncUninterruptibly();
-    for (Subscriber s : shards.all()) {
-      s.channel.close();
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    http.close();
   }
 }
