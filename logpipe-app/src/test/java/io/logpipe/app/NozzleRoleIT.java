@@ -49,7 +49,8 @@ class NozzleRoleIT {
               Map.entry("LOGPIPE_DATACENTER", "dc-1"));
       LogpipeConfig config = LogpipeConfig.load(null, env);
       try (LogpipeNode node = LogpipeNode.start(config, Set.of(Role.NOZZLE))) {
-        await().until(() -> gateway.subscribers("logpipe") == 1);
+        // Two connections by default, sharing the stream.
+        await().until(() -> gateway.subscribers("logpipe") == 2);
         gateway.publish(
             LoggregatorEnvelope.Envelope.newBuilder()
                 .setTimestamp(1700000000000000000L)
@@ -101,7 +102,7 @@ class NozzleRoleIT {
             HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
-        assertThat(body).contains("\"nozzle\"").contains("\"connected_streams\":1");
+        assertThat(body).contains("\"nozzle\"").contains("\"connected_streams\":2");
         assertThat(node.registry().scrape())
             .contains("logpipe_nozzle_envelopes_total{api=\"v2\",type=\"log\"} 1.0")
             .doesNotContain(FakeUaa.SECRET);

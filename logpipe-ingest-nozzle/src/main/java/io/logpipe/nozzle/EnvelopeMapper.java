@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -52,10 +51,33 @@ public final class EnvelopeMapper {
 
   /** The record of a log envelope. */
   public LogRecord toRecord(Envelope e, Envelope.Log log, Instant observed) {
-    SortedMap<String, String> tags = sorted(e.tags());
     String appId = e.sourceId().isEmpty() ? null : e.sourceId();
     String instance = e.instanceId().isEmpty() ? null : e.instanceId();
-    String tagAppId = tags.remove("app_id");
+    // One pass: the tags that become fields are taken out, the rest kept in order. (Removing them
+    // from a copy of the envelope's tags cost a sixth of a log envelope's decoding.)
+    TreeMap<String, String> tags = new TreeMap<>();
+    String tagAppId = null;
+    String tagInstance = null;
+    String appName = null;
+    String spaceName = null;
+    String orgName = null;
+    String spaceId = null;
+    String orgId = null;
+    String sourceType = null;
+    for (Map.Entry<String, String> t : e.tags().entrySet()) {
+      String v = t.getValue();
+      switch (t.getKey()) {
+        case "app_id" -> tagAppId = v;
+        case "instance_id" -> tagInstance = v;
+        case "app_name" -> appName = v;
+        case "space_name" -> spaceName = v;
+        case "organization_name" -> orgName = v;
+        case "space_id" -> spaceId = v;
+        case "organization_id" -> orgId = v;
+        case "source_type" -> sourceType = v;
+        default -> tags.put(t.getKey(), v);
+      }
+    }
     if (tagAppId != null && !tagAppId.equals(appId)) {
       if (appId == null) {
         appId = tagAppId;
@@ -63,7 +85,6 @@ public final class EnvelopeMapper {
         tags.put("app_id", tagAppId);
       }
     }
-    String tagInstance = tags.remove("instance_id");
     if (tagInstance != null && !tagInstance.equals(instance)) {
       if (instance == null) {
         instance = tagInstance;
@@ -71,12 +92,6 @@ public final class EnvelopeMapper {
         tags.put("instance_id", tagInstance);
       }
     }
-    String appName = tags.remove("app_name");
-    String spaceName = tags.remove("space_name");
-    String orgName = tags.remove("organization_name");
-    String spaceId = tags.remove("space_id");
-    String orgId = tags.remove("organization_id");
-    String sourceType = tags.remove("source_type");
     if (appName != null) {
       metrics.enrichedFromTags.increment();
     }
@@ -159,13 +174,6 @@ public final class EnvelopeMapper {
         .datacenter(datacenter)
         .problem(problem)
         .build();
-  }
-
-  private static SortedMap<String, String> sorted(Map<String, String> tags) {
-    if (tags instanceof SortedMap<String, String> s) {
-      return s;
-    }
-    return new TreeMap<>(tags);
   }
 
   private static StringBuilder append(StringBuilder b, String s) {

@@ -122,6 +122,7 @@ public final class Nozzle implements AutoCloseable {
     this.outbox =
         new Outbox(
             settings.queueCapacity(),
+            settings.connections(),
             publisher,
             appTopic,
             topic,

@@ -202,7 +202,7 @@ public record NozzleSettings(
     if (shard.isEmpty() || shard.length() > 256) {
       n.problem("shard_id", "must be 1 to 256 characters");
     }
-    int connections = n.integer("connections", 1, 1, 64);
+    int connections = n.integer("connections", 2, 1, 64);
     List<String> typeNames = n.stringList("event_types", List.of("log"));
     Set<EnvelopeType> types = EnumSet.noneOf(EnvelopeType.class);
     for (String t : typeNames) {

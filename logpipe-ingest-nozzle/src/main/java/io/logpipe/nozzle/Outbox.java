@@ -16,16 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bounded queue between the log stream and Kafka, and the thread that empties it.
+ * The bounded queue between the log stream and Kafka, and the threads that empty it.
  *
  * <p>The platform disconnects consumers that read slowly, so the stream readers never wait: {@link
  * #offer} returns at once, and when the queue is full the item is dropped and counted ({@code
  * logpipe_nozzle_drops_total{reason="queue_full"}}), with at most one log line per {@code
  * drop_log_interval}. Items are already encoded (the readers, one thread per connection, do the
- * costly work), so the one publishing thread only hands them to the producer: while the publisher
- * has capacity, and waiting while it has none (Kafka slow or down), which is what fills the queue.
- * Items Kafka does not acknowledge are counted as dropped ({@code reason="kafka"}); an app record
- * Kafka refuses for good (too large) is dead-lettered.
+ * costly work), so the publishing threads (one per connection: handing a record to the producer
+ * compresses it, which one thread cannot do for several readers) only hand them to the producer:
+ * while the publisher has capacity, and waiting while it has none (Kafka slow or down), which is
+ * what fills the queue. Records of one app keep their order only within one connection's reading,
+ * as the platform gives no order across connections either. Items Kafka does not acknowledge are
+ * counted as dropped ({@code reason="kafka"}); an app record Kafka refuses for good (too large) is
+ * dead-lettered.
  *
  * <p>Lifecycle: construct, {@link #start()}, {@link #offer} from the reader threads, {@link
  * #close(Duration)} after the readers stopped: it publishes what is queued for up to the grace
@@ -50,7 +53,7 @@ final class Outbox {
   private final Clock clock;
   private final NozzleMetrics metrics;
   private final long dropLogNanos;
-  private final Thread thread;
+  private final java.util.List<Thread> threads = new java.util.ArrayList<>();
   private final AtomicLong droppedSinceLog = new AtomicLong();
   private final AtomicLong droppedTotal = new AtomicLong();
   private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
@@ -59,6 +62,7 @@ final class Outbox {
 
   Outbox(
       int capacity,
+      int threads,
       RecordPublisher publisher,
       TopicWriter appTopic,
       TopicWriter metricsTopic,
@@ -75,8 +79,11 @@ final class Outbox {
     this.clock = clock;
     this.metrics = metrics;
     this.dropLogNanos = dropLogInterval.toNanos();
-    this.thread = new Thread(this::run, "logpipe-nozzle-publisher");
-    this.thread.setDaemon(true);
+    for (int i = 1; i <= threads; i++) {
+      Thread t = new Thread(this::run, "logpipe-nozzle-publisher-" + i);
+      t.setDaemon(true);
+      this.threads.add(t);
+    }
     Gauge.builder("logpipe.nozzle.queue.size", queue, BlockingQueue::size)
         .description("Records and envelopes waiting for Kafka")
         .register(metrics.registry());
@@ -86,7 +93,7 @@ final class Outbox {
   }
 
   void start() {
-    thread.start();
+    threads.forEach(Thread::start);
   }
 
   /**
@@ -147,8 +154,7 @@ final class Outbox {
         }
         while (!publisher.hasCapacity()) {
           if (stopping && System.nanoTime() - stopDeadline > 0) {
-            dropped("shutdown", 1 + queue.size());
-            queue.clear();
+            dropped("shutdown", 1);
             return;
           }
           publisher.awaitCapacity(Duration.ofMillis(100));
@@ -223,17 +229,22 @@ final class Outbox {
   void close(Duration grace) {
     stopDeadline = System.nanoTime() + grace.toNanos();
     stopping = true;
-    try {
-      thread.join(Math.max(1, grace.toMillis() + 200));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    long joinBy = System.nanoTime() + grace.toNanos() + 200_000_000L;
+    for (Thread t : threads) {
+      try {
+        t.join(Math.max(1, (joinBy - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (t.isAlive()) {
+        t.interrupt();
+      }
     }
-    if (thread.isAlive()) {
-      thread.interrupt();
+    int left = 0;
+    while (queue.poll() != null) {
+      left++;
     }
-    int left = queue.size();
     if (left > 0) {
-      queue.clear();
       dropped("shutdown", left);
     }
   }

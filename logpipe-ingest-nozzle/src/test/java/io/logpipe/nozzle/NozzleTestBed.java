@@ -67,14 +67,21 @@ public final class NozzleTestBed implements AutoCloseable {
     cc = new FakeCloudController(uaa);
   }
 
-  /** Nozzle settings from YAML, with this bed's UAA credentials and Cloud Controller. */
+  /**
+   * Nozzle settings from YAML (a flow map), with this bed's UAA credentials and Cloud Controller.
+   * One connection unless the YAML says otherwise, so that a test knows which stream gets what.
+   */
   public NozzleSettings settings(String nozzleYaml) {
     return settings(nozzleYaml, uaa);
   }
 
   /** As above, with another UAA (one over HTTPS, say). */
   public NozzleSettings settings(String nozzleYaml, FakeUaa uaa) {
-    String yaml = "nozzle: " + nozzleYaml + "\n";
+    String map =
+        nozzleYaml.startsWith("{") && !nozzleYaml.contains("connections:")
+            ? "{connections: 1, " + nozzleYaml.substring(1)
+            : nozzleYaml;
+    String yaml = "nozzle: " + map + "\n";
     ConfigNode root = ConfigNode.root(ConfigFiles.parse(yaml, "test"), env(uaa), "test");
     NozzleSettings s = NozzleSettings.from(root.section("nozzle"));
     root.finish();

@@ -285,14 +285,15 @@ class RlpGatewayNozzleIT {
   }
 
   @Test
-  void twoNozzlesWithTheSameShardIdSplitTheStream() throws Exception {
+  void twoNozzlesOfTwoConnectionsEachWithTheSameShardIdSplitTheStream() throws Exception {
     String app = app();
     try (FakeRlpGateway g = new FakeRlpGateway(bed.uaa, Clock.systemUTC())) {
       SimpleMeterRegistry a = new SimpleMeterRegistry();
       SimpleMeterRegistry b = new SimpleMeterRegistry();
-      bed.nozzle(bed.settings(gatewayYaml(g, ", shard_id: shared")), a, Clock.systemUTC());
-      bed.nozzle(bed.settings(gatewayYaml(g, ", shard_id: shared")), b, Clock.systemUTC());
-      await().until(() -> g.subscribers("shared") == 2);
+      String shared = ", shard_id: shared, connections: 2";
+      bed.nozzle(bed.settings(gatewayYaml(g, shared)), a, Clock.systemUTC());
+      bed.nozzle(bed.settings(gatewayYaml(g, shared)), b, Clock.systemUTC());
+      await().until(() -> g.subscribers("shared") == 4);
       for (int i = 0; i < 200; i++) {
         g.publish(log(app, "0", "line " + i, false));
       }
