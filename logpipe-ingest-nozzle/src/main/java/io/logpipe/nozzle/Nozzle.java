@@ -10,13 +10,13 @@ import io.logpipe.nozzle.stream.Backoff;
 import io.logpipe.nozzle.stream.FirehoseStream;
 import io.logpipe.nozzle.stream.LogStream;
 import io.logpipe.nozzle.stream.RlpGatewayStream;
+import io.logpipe.nozzle.stream.StreamContext;
 import io.logpipe.nozzle.stream.StreamListener;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.handler.ssl.SslContext;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -141,7 +141,6 @@ public final class Nozzle implements AutoCloseable {
             datacenter,
             "nozzle-" + settings.api().id(),
             clock);
-    StreamListener listener = listener(router);
     this.group = new MultiThreadIoEventLoopGroup(settings.connections(), NioIoHandler.newFactory());
     this.connector =
         Executors.newSingleThreadScheduledExecutor(
@@ -150,8 +149,18 @@ public final class Nozzle implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    SslContext ssl = tls.nettyContext();
-    Backoff backoff = new Backoff(settings.reconnectBackoff(), settings.reconnectMaxBackoff());
+    StreamContext context =
+        new StreamContext(
+            listener(router),
+            metrics,
+            group,
+            connector,
+            tokenSource,
+            tls.nettyContext(),
+            settings.connectTimeout(),
+            settings.readTimeout(),
+            new Backoff(settings.reconnectBackoff(), settings.reconnectMaxBackoff()),
+            connected);
     int maxMessage = settings.maxMessageSize().bytesAsInt();
     for (int i = 1; i <= settings.connections(); i++) {
       String name = settings.api().id() + "#" + i;
@@ -164,32 +173,14 @@ public final class Nozzle implements AutoCloseable {
                   settings.eventTypeList(),
                   settings.sourceIds(),
                   maxMessage,
-                  listener,
-                  metrics,
-                  group,
-                  connector,
-                  tokenSource,
-                  ssl,
-                  settings.connectTimeout(),
-                  settings.readTimeout(),
-                  backoff,
-                  connected)
+                  context)
               : new FirehoseStream(
                   name,
                   settings.url(),
                   settings.shardId(),
                   settings.eventTypes(),
                   maxMessage,
-                  listener,
-                  metrics,
-                  group,
-                  connector,
-                  tokenSource,
-                  ssl,
-                  settings.connectTimeout(),
-                  settings.readTimeout(),
-                  backoff,
-                  connected));
+                  context));
     }
     Gauge.builder("logpipe.nozzle.connections", connected, AtomicInteger::get)
         .description("Streams connected to the platform now")

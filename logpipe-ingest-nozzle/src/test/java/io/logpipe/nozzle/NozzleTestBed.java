@@ -72,18 +72,23 @@ public final class NozzleTestBed implements AutoCloseable {
    * One connection unless the YAML says otherwise, so that a test knows which stream gets what.
    */
   public NozzleSettings settings(String nozzleYaml) {
+    return settings(nozzleYaml, uaa);
+  }
+
+  /** As above, with another UAA (one over HTTPS, say). */
+  public NozzleSettings settings(String nozzleYaml, FakeUaa uaa) {
     String map =
         nozzleYaml.startsWith("{") && !nozzleYaml.contains("connections:")
             ? "{connections: 1, " + nozzleYaml.substring(1)
             : nozzleYaml;
     String yaml = "nozzle: " + map + "\n";
-    ConfigNode root = ConfigNode.root(ConfigFiles.parse(yaml, "test"), env(), "test");
+    ConfigNode root = ConfigNode.root(ConfigFiles.parse(yaml, "test"), env(uaa), "test");
     NozzleSettings s = NozzleSettings.from(root.section("nozzle"));
     root.finish();
     return s;
   }
 
-  private Map<String, String> env() {
+  private static Map<String, String> env(FakeUaa uaa) {
     return Map.of(
         "LOGPIPE_NOZZLE_UAA_URL", uaa.url().toString(),
         "LOGPIPE_NOZZLE_UAA_CLIENT_ID", FakeUaa.CLIENT,

@@ -87,7 +87,11 @@ public final class Archiver implements AutoCloseable {
     Duration.ofSeconds(60)
   };
 
-  /** Test hook: called at named points of an upload (for crash tests). */
+  /**
+   * Test hook: called at named points of an upload on the upload thread (for crash tests), and at
+   * {@code writer-opened} on the consumer thread just after a staging writer opened (so a test sees
+   * the most writers ever open, which sampling the gauge can miss).
+   */
   public interface Faults {
     Faults NONE = point -> {};
 
@@ -403,6 +407,7 @@ public final class Archiver implements AutoCloseable {
                 settings.compressionWorkers());
         u.writers.put(line.hour, w);
         openWriters.incrementAndGet();
+        faults.at("writer-opened");
       }
       long stagedBefore = w.stagedBytes();
       w.write(r.offset(), line.bytes, line.offset, line.length, line.time);

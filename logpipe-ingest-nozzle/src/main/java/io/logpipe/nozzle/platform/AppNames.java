@@ -210,7 +210,8 @@ public final class AppNames implements AutoCloseable {
             (response, error) -> {
               try {
                 if (error != null) {
-                  failed(batch, error.toString(), "error");
+                  String tls = PlatformTls.problem(error);
+                  failed(batch, tls != null ? tls : error.toString(), "error");
                 } else if (response.statusCode() == 200) {
                   answered(batch, response.body());
                 } else if (response.statusCode() == 401) {

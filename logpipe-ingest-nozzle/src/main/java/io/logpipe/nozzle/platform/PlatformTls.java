@@ -3,6 +3,7 @@ package io.logpipe.nozzle.platform;
 import io.logpipe.nozzle.NozzleSettings;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * TLS trust for the platform's endpoints (UAA, Cloud Controller, RLP gateway, traffic controller):
@@ -27,10 +30,39 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * unless {@code nozzle.tls.skip_verify}.
  */
 public final class PlatformTls {
+  private static final Logger log = LoggerFactory.getLogger(PlatformTls.class);
+
   private final NozzleSettings.Tls settings;
 
+  /** Logs a warning when {@code skip_verify} is set: it is for test foundations only. */
   public PlatformTls(NozzleSettings.Tls settings) {
     this.settings = settings;
+    if (settings.skipVerify()) {
+      log.warn(
+          "nozzle.tls.skip_verify is set: any certificate and host name of UAA, the Cloud"
+              + " Controller and the log stream is accepted, so anyone on the network path can read"
+              + " the token and the logs; use it only on test foundations, and nozzle.tls.ca_file"
+              + " for a private CA");
+    }
+  }
+
+  /**
+   * The TLS failure among {@code error} and its causes, said with what to check; null if the error
+   * is not about TLS. For logs and reconnect details.
+   */
+  public static String problem(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SSLException e) {
+        String what =
+            e instanceof SslHandshakeTimeoutException
+                ? "the TLS handshake timed out"
+                : "the TLS handshake failed: " + e.getMessage();
+        return what
+            + " (the server's certificate must be signed by a CA in nozzle.tls.ca_file, or the"
+            + " JVM's trust store when that is not set, and name the URL's host)";
+      }
+    }
+    return null;
   }
 
   /** For the JDK's HTTP client (UAA, Cloud Controller). */

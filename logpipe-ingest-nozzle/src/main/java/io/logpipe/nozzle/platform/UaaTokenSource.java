@@ -108,7 +108,12 @@ public final class UaaTokenSource implements TokenSource {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       metrics.tokenFetch("error");
-      throw new TokenException("UAA " + tokenUri + " did not answer: " + e, e);
+      String tls = PlatformTls.problem(e);
+      throw new TokenException(
+          tls != null
+              ? "UAA " + tokenUri + ": " + tls
+              : "UAA " + tokenUri + " did not answer: " + e,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TokenException("interrupted while asking UAA for a token", e);

@@ -1,15 +1,12 @@
 package io.logpipe.nozzle.stream;
 
-import io.logpipe.nozzle.NozzleMetrics;
 import io.logpipe.nozzle.envelope.DecodeException;
 import io.logpipe.nozzle.envelope.DropsondeDecoder;
 import io.logpipe.nozzle.envelope.EnvelopeType;
-import io.logpipe.nozzle.platform.TokenSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,19 +23,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,29 +55,8 @@ public final class FirehoseStream extends LogStream {
       String subscriptionId,
       Set<EnvelopeType> types,
       int maxMessageBytes,
-      StreamListener listener,
-      NozzleMetrics metrics,
-      EventLoopGroup group,
-      ScheduledExecutorService connector,
-      TokenSource tokens,
-      SslContext ssl,
-      Duration connectTimeout,
-      Duration readTimeout,
-      Backoff backoff,
-      AtomicInteger connectedStreams) {
-    super(
-        name,
-        url,
-        listener,
-        metrics,
-        group,
-        connector,
-        tokens,
-        ssl,
-        connectTimeout,
-        readTimeout,
-        backoff,
-        connectedStreams);
+      StreamContext context) {
+    super(name, url, context);
     this.wsUri = firehoseUri(url, subscriptionId, types);
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -219,22 +190,6 @@ public final class FirehoseStream extends LogStream {
                 content, content.readerIndex(), Math.min(content.readableBytes(), 16 * 1024));
         listener.undecodable("protobuf", e.getMessage(), raw, 0, content.readableBytes(), name);
       }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof IdleStateEvent) {
-        attempt.end("idle_timeout", "nothing received for " + readTimeout.toMillis() + " ms");
-        ctx.close();
-      } else {
-        ctx.fireUserEventTriggered(evt);
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      attempt.end("error", cause.toString());
-      ctx.close();
     }
   }
 

@@ -1,18 +1,24 @@
 package io.logpipe.nozzle.stream;
 
 import io.logpipe.nozzle.NozzleMetrics;
+import io.logpipe.nozzle.platform.PlatformTls;
 import io.logpipe.nozzle.platform.TokenException;
 import io.logpipe.nozzle.platform.TokenSource;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -92,34 +98,21 @@ public abstract class LogStream implements AutoCloseable {
   /**
    * @param name names the connection in logs and dead letters, such as {@code v2#1}
    * @param url the endpoint (its scheme decides TLS)
-   * @param ssl the TLS context for https and wss
-   * @param connectedStreams counts streams that are connected now (a gauge)
+   * @param context what the nozzle's streams share
    */
-  protected LogStream(
-      String name,
-      URI url,
-      StreamListener listener,
-      NozzleMetrics metrics,
-      EventLoopGroup group,
-      ScheduledExecutorService connector,
-      TokenSource tokens,
-      SslContext ssl,
-      Duration connectTimeout,
-      Duration readTimeout,
-      Backoff backoff,
-      AtomicInteger connectedStreams) {
+  protected LogStream(String name, URI url, StreamContext context) {
     this.name = name;
     this.url = url;
-    this.listener = listener;
-    this.metrics = metrics;
-    this.group = group;
-    this.connector = connector;
-    this.tokens = tokens;
-    this.ssl = ssl;
-    this.connectTimeout = connectTimeout;
-    this.readTimeout = readTimeout;
-    this.backoff = backoff;
-    this.connectedStreams = connectedStreams;
+    this.listener = context.listener();
+    this.metrics = context.metrics();
+    this.group = context.group();
+    this.connector = context.connector();
+    this.tokens = context.tokens();
+    this.ssl = context.ssl();
+    this.connectTimeout = context.connectTimeout();
+    this.readTimeout = context.readTimeout();
+    this.backoff = context.backoff();
+    this.connectedStreams = context.connectedStreams();
   }
 
   /** Connects (in the background); the stream then keeps itself connected until {@link #close}. */
@@ -137,7 +130,10 @@ public abstract class LogStream implements AutoCloseable {
     return url.getPort() > 0 ? url.getPort() : secure() ? 443 : 80;
   }
 
-  /** Adds the protocol's handlers after TLS (if any). */
+  /**
+   * Adds the protocol's handlers after TLS (if any), its {@code IdleStateHandler} among them; a
+   * handler that ends the attempt on idleness, a failed handshake or an error comes after them.
+   */
   protected abstract void initChannel(SocketChannel ch, Attempt attempt);
 
   /** Called once an attempt's stream flows. */
@@ -192,9 +188,13 @@ public abstract class LogStream implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     if (ssl != null && secure()) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), url.getHost(), port()));
+                      SslHandler tls = ssl.newHandler(ch.alloc(), url.getHost(), port());
+                      // connect_timeout bounds the TLS handshake too (Netty's default is 10 s).
+                      tls.setHandshakeTimeoutMillis(connectTimeout.toMillis());
+                      ch.pipeline().addLast(tls);
                     }
                     LogStream.this.initChannel(ch, attempt);
+                    ch.pipeline().addLast(new StreamEnd(attempt, readTimeout));
                   }
                 });
     ChannelFuture f;
@@ -216,6 +216,40 @@ public abstract class LogStream implements AutoCloseable {
           }
           channel.closeFuture().addListener(x -> ended(attempt));
         });
+  }
+
+  /**
+   * Last in every stream's pipeline: ends the attempt, with its reason, when the TLS handshake
+   * failed ({@code tls}, with what to check; the protocol handlers would only see a decoder error),
+   * nothing came for the read timeout ({@code idle_timeout}, from the protocol's {@code
+   * IdleStateHandler}) or an exception reached it ({@code error}). Nothing escapes the connection.
+   */
+  private static final class StreamEnd extends ChannelInboundHandlerAdapter {
+    private final Attempt attempt;
+    private final Duration readTimeout;
+
+    StreamEnd(Attempt attempt, Duration readTimeout) {
+      this.attempt = attempt;
+      this.readTimeout = readTimeout;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+        String problem = PlatformTls.problem(e.cause());
+        attempt.end("tls", problem != null ? problem : String.valueOf(e.cause()));
+      } else if (evt instanceof IdleStateEvent) {
+        attempt.end("idle_timeout", "nothing received for " + readTimeout.toMillis() + " ms");
+        ctx.close();
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      attempt.end("error", cause.toString());
+      ctx.close();
+    }
   }
 
   private void ended(Attempt attempt) {

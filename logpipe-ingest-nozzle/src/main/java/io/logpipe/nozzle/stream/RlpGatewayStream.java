@@ -1,15 +1,12 @@
 package io.logpipe.nozzle.stream;
 
-import io.logpipe.nozzle.NozzleMetrics;
 import io.logpipe.nozzle.envelope.DecodeException;
 import io.logpipe.nozzle.envelope.Envelope;
 import io.logpipe.nozzle.envelope.EnvelopeType;
 import io.logpipe.nozzle.envelope.RlpJsonDecoder;
-import io.logpipe.nozzle.platform.TokenSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -21,19 +18,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,29 +50,8 @@ public final class RlpGatewayStream extends LogStream {
       List<EnvelopeType> types,
       List<String> sourceIds,
       int maxEventBytes,
-      StreamListener listener,
-      NozzleMetrics metrics,
-      EventLoopGroup group,
-      ScheduledExecutorService connector,
-      TokenSource tokens,
-      SslContext ssl,
-      Duration connectTimeout,
-      Duration readTimeout,
-      Backoff backoff,
-      AtomicInteger connectedStreams) {
-    super(
-        name,
-        url,
-        listener,
-        metrics,
-        group,
-        connector,
-        tokens,
-        ssl,
-        connectTimeout,
-        readTimeout,
-        backoff,
-        connectedStreams);
+      StreamContext context) {
+    super(name, url, context);
     this.pathAndQuery = pathAndQuery(url, shardId, types, sourceIds);
     this.maxEventBytes = maxEventBytes;
   }
@@ -243,22 +214,6 @@ public final class RlpGatewayStream extends LogStream {
     public void onOversized(long bytes) {
       String why = "event of " + bytes + " bytes is larger than nozzle.max_message_size";
       listener.undecodable("oversized", why, new byte[0], 0, 0, name);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof IdleStateEvent) {
-        attempt.end("idle_timeout", "nothing received for " + readTimeout.toMillis() + " ms");
-        ctx.close();
-      } else {
-        ctx.fireUserEventTriggered(evt);
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      attempt.end("error", cause.toString());
-      ctx.close();
     }
   }
 }

@@ -3,7 +3,6 @@ package io.logpipe.nozzle.fake;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,16 @@ public final class FakeCloudController implements AutoCloseable {
   private volatile long delayMillis;
 
   public FakeCloudController(FakeUaa uaa) throws IOException {
+    this(uaa, null);
+  }
+
+  /**
+   * @param tls serve HTTPS with this certificate; null for plain HTTP
+   */
+  public FakeCloudController(FakeUaa uaa, PlatformCertificates.ServerIdentity tls)
+      throws IOException {
     this.uaa = uaa;
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server = Https.server(tls);
     server.createContext("/v3/apps", this::apps);
     server.setExecutor(
         executor =
@@ -59,7 +66,7 @@ public final class FakeCloudController implements AutoCloseable {
   }
 
   public URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return Https.url(server);
   }
 
   public void add(App app) {

@@ -2,18 +2,11 @@ package io.logpipe.nozzle.fake;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -21,15 +14,12 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,6 +42,7 @@ import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
  * {@code data: <EnvelopeBatch JSON>} event per batch (ProtoJSON with unpopulated fields, as the
  * gateway's Go marshaller writes it), {@code event: heartbeat} after a silence, {@code event:
  * closing} after the stream timeout. Subscribers with the same {@code shard_id} split the batches.
+ * Over HTTP or HTTPS.
  */
 public final class FakeRlpGateway implements AutoCloseable {
   private static final JsonFormat.Printer PRINTER =
@@ -91,9 +82,7 @@ public final class FakeRlpGateway implements AutoCloseable {
 
   private final FakeUaa uaa;
   private final Clock clock;
-  private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-  private final Channel server;
+  private final FakeHttpServer http;
   private final ShardGroups<Subscriber> shards = new ShardGroups<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong sent = new AtomicLong();
@@ -103,29 +92,21 @@ public final class FakeRlpGateway implements AutoCloseable {
   private volatile Duration streamTimeout = Duration.ofMinutes(14);
 
   public FakeRlpGateway(FakeUaa uaa, Clock clock) throws InterruptedException {
+    this(uaa, clock, null);
+  }
+
+  /**
+   * @param tls serve HTTPS with this certificate; null for plain HTTP
+   */
+  public FakeRlpGateway(FakeUaa uaa, Clock clock, PlatformCertificates.ServerIdentity tls)
+      throws InterruptedException {
     this.uaa = uaa;
     this.clock = clock;
-    server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(64 * 1024))
-                        .addLast(new Handler());
-                  }
-                })
-            .bind("127.0.0.1", 0)
-            .sync()
-            .channel();
+    this.http = new FakeHttpServer(tls, Handler::new);
   }
 
   public URI url() {
-    return URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
+    return http.url("http", "https");
   }
 
   /**
@@ -321,10 +302,6 @@ public final class FakeRlpGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close().syncUninterruptibly();
-    for (Subscriber s : shards.all()) {
-      s.channel.close();
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    http.close();
   }
 }

@@ -1,24 +1,15 @@
 package io.logpipe.nozzle.fake;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
@@ -31,7 +22,6 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +41,7 @@ import org.cloudfoundry.dropsonde.events.EventFactory;
  * WWW-Authenticate: Basic} and {@code You are not authorized. <reason>}; then a WebSocket with one
  * binary message per protobuf envelope, {@code filter-type=logs|metrics} honoured, pings with a
  * pong deadline (close 1008 {@code Client did not respond to ping before keep-alive timeout
- * expired.}), and subscribers with the same id splitting the stream.
+ * expired.}), and subscribers with the same id splitting the stream. Over WS or WSS.
  */
 public final class FakeTrafficController implements AutoCloseable {
   public static final String KEEPALIVE_REASON =
@@ -89,9 +79,7 @@ public final class FakeTrafficController implements AutoCloseable {
   }
 
   private final FakeUaa uaa;
-  private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-  private final Channel server;
+  private final FakeHttpServer http;
   private final ShardGroups<Subscriber> shards = new ShardGroups<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger pongs = new AtomicInteger();
@@ -102,28 +90,20 @@ public final class FakeTrafficController implements AutoCloseable {
   private volatile Duration keepAliveTimeout = Duration.ofSeconds(30);
 
   public FakeTrafficController(FakeUaa uaa) throws InterruptedException {
+    this(uaa, null);
+  }
+
+  /**
+   * @param tls serve WSS with this certificate; null for plain WS
+   */
+  public FakeTrafficController(FakeUaa uaa, PlatformCertificates.ServerIdentity tls)
+      throws InterruptedException {
     this.uaa = uaa;
-    server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(64 * 1024))
-                        .addLast(new Handler());
-                  }
-                })
-            .bind("127.0.0.1", 0)
-            .sync()
-            .channel();
+    this.http = new FakeHttpServer(tls, Handler::new);
   }
 
   public URI url() {
-    return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
+    return http.url("ws", "wss");
   }
 
   /** The pause after a pong before the next ping (real: 15 s). */
@@ -277,7 +257,9 @@ public final class FakeTrafficController implements AutoCloseable {
       String filter = q.parameters().getOrDefault("filter-type", List.of("")).get(0);
       handshaker =
           new WebSocketServerHandshakerFactory(
-                  "ws://" + req.headers().get(HttpHeaderNames.HOST) + req.uri(),
+                  (http.secure() ? "wss://" : "ws://")
+                      + req.headers().get(HttpHeaderNames.HOST)
+                      + req.uri(),
                   null,
                   false,
                   10 * 1024 * 1024)
@@ -344,10 +326,6 @@ public final class FakeTrafficController implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close().syncUninterruptibly();
-    for (Subscriber s : shards.all()) {
-      s.channel.close();
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    http.close();
   }
 }

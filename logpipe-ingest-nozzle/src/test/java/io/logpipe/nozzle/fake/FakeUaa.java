@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * grant_type=client_credentials} and the client as HTTP Basic auth, answering {@code
  * {"access_token":...,"token_type":"bearer","expires_in":N,"scope":...,"jti":...}} or 401 {@code
  * {"error":"unauthorized","error_description":"Bad credentials"}}. The other fakes ask it whether a
- * token is valid (the real servers call UAA's {@code /check_token}).
+ * token is valid (the real servers call UAA's {@code /check_token}). Over HTTP or HTTPS.
  */
 public final class FakeUaa implements AutoCloseable {
   public static final String CLIENT = "logpipe-nozzle";
@@ -38,8 +37,15 @@ public final class FakeUaa implements AutoCloseable {
   private volatile String scope = "doppler.firehose logs.admin cloud_controller.admin_read_only";
 
   public FakeUaa(Clock clock) throws IOException {
+    this(clock, null);
+  }
+
+  /**
+   * @param tls serve HTTPS with this certificate; null for plain HTTP
+   */
+  public FakeUaa(Clock clock, PlatformCertificates.ServerIdentity tls) throws IOException {
     this.clock = clock;
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server = Https.server(tls);
     server.createContext("/oauth/token", this::token);
     server.setExecutor(
         executor =
@@ -54,7 +60,7 @@ public final class FakeUaa implements AutoCloseable {
   }
 
   public URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return Https.url(server);
   }
 
   /** Tokens issued from now on are valid for this long. */

@@ -1,0 +1,287 @@
+package io.logpipe.nozzle;
+
+import static io.logpipe.nozzle.NozzleTestBed.count;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.logpipe.core.config.Secret;
+import io.logpipe.core.record.LogRecord;
+import io.logpipe.nozzle.fake.FakeCloudController;
+import io.logpipe.nozzle.fake.FakeRlpGateway;
+import io.logpipe.nozzle.fake.FakeTrafficController;
+import io.logpipe.nozzle.fake.FakeUaa;
+import io.logpipe.nozzle.fake.PlatformCertificates;
+import io.logpipe.nozzle.fake.PlatformCertificates.ServerIdentity;
+import io.logpipe.nozzle.platform.PlatformTls;
+import io.logpipe.nozzle.platform.TokenException;
+import io.logpipe.nozzle.platform.UaaTokenSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The nozzle's TLS paths against the fakes served over HTTPS and WSS with certificates made at test
+ * time: the RLP gateway, the traffic controller, UAA and the Cloud Controller trusted through
+ * {@code nozzle.tls.ca_file}; a certificate from another CA or for another host name refused,
+ * counted and retried; {@code skip_verify} accepting it.
+ */
+class NozzleTlsIT {
+  static final Clock CLOCK = Clock.systemUTC();
+
+  @TempDir static Path dir;
+  static PlatformCertificates certs;
+  static NozzleTestBed bed;
+
+  @BeforeAll
+  static void start() throws Exception {
+    certs = PlatformCertificates.create(dir.resolve("certs"));
+    bed = new NozzleTestBed(dir);
+  }
+
+  @AfterEach
+  void closeNozzles() {
+    bed.closeNozzles();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  static LoggregatorEnvelope.Envelope v2Log(String app, String text) {
+    return RlpGatewayNozzleIT.log(app, "0", text, false);
+  }
+
+  /**
+   * UAA, the Cloud Controller (which knows {@code app}) and the gateway, each on its certificate.
+   */
+  record Platform(FakeUaa uaa, FakeCloudController cc, FakeRlpGateway gateway, String app)
+      implements AutoCloseable {
+    static Platform serve(ServerIdentity uaaTls, ServerIdentity ccTls, ServerIdentity gatewayTls)
+        throws Exception {
+      FakeUaa uaa = new FakeUaa(CLOCK, uaaTls);
+      FakeCloudController cc = new FakeCloudController(uaa, ccTls);
+      String app = UUID.randomUUID().toString();
+      cc.add(new FakeCloudController.App(app, "checkout", "space-1", "prod", "org-1", "shop"));
+      return new Platform(uaa, cc, new FakeRlpGateway(uaa, CLOCK, gatewayTls), app);
+    }
+
+    @Override
+    public void close() {
+      gateway.close();
+      cc.close();
+      uaa.close();
+    }
+  }
+
+  /** A nozzle on the platform's gateway with this trust and names from its Cloud Controller. */
+  SimpleMeterRegistry nozzle(Platform p, String tls, String shard, String ccExtra) {
+    SimpleMeterRegistry reg = new SimpleMeterRegistry();
+    bed.nozzle(
+        settings(
+            p.gateway().url().toString(),
+            tls,
+            p.uaa(),
+            ", shard_id: "
+                + shard
+                + ", cloud_controller: {url: '"
+                + p.cc().url()
+                + "'"
+                + ccExtra
+                + "}"),
+        reg,
+        CLOCK);
+    await().until(() -> p.gateway().subscribers(shard) == 1);
+    return reg;
+  }
+
+  /** Publishes until a record named by the Cloud Controller reaches Kafka (names come later). */
+  void awaitNamedRecord(Platform p, String text) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              p.gateway().publish(v2Log(p.app(), text));
+              return recordsOf(p.app()).stream().anyMatch(r -> "checkout".equals(r.appName()));
+            });
+  }
+
+  List<LogRecord> recordsOf(String app) {
+    return bed.appRecords().stream().filter(r -> app.equals(r.appId())).toList();
+  }
+
+  /** Settings for a stream at {@code url} with this trust, quick reconnects. */
+  NozzleSettings settings(String url, String tls, FakeUaa uaa, String extra) {
+    return bed.settings(
+        "{url: '"
+            + url
+            + "', tls: "
+            + tls
+            + ", reconnect: {initial_backoff: 50ms, max_backoff: 500ms}"
+            + extra
+            + "}",
+        uaa);
+  }
+
+  String caFile() {
+    return "{ca_file: '" + certs.ca() + "'}";
+  }
+
+  static String skipVerify() {
+    return "{skip_verify: true}";
+  }
+
+  ServerIdentity identity(String name) {
+    return name.equals("stranger") ? certs.stranger() : certs.wrongName();
+  }
+
+  @Test
+  void recordsFlowFromTheGatewayOverHttpsWithTokenAndNamesOverHttpsTrustingTheCaFile()
+      throws Exception {
+    try (Platform p = Platform.serve(certs.trusted(), certs.trusted(), certs.trusted())) {
+      assertThat(p.gateway().url().getScheme()).isEqualTo("https");
+      SimpleMeterRegistry reg = nozzle(p, caFile(), "https", "");
+      awaitNamedRecord(p, "over https");
+      assertThat(recordsOf(p.app())).allMatch(r -> r.message().equals("over https"));
+      assertThat(p.uaa().issued()).isPositive();
+      assertThat(p.cc().requests()).isPositive();
+      assertThat(count(reg, "logpipe.nozzle.reconnects", "reason", "tls")).isZero();
+    }
+  }
+
+  @Test
+  void recordsFlowFromTheFirehoseOverWssTrustingTheCaFile() throws Exception {
+    String app = UUID.randomUUID().toString();
+    try (FakeUaa uaa = new FakeUaa(CLOCK, certs.trusted());
+        FakeTrafficController tc = new FakeTrafficController(uaa, certs.trusted())) {
+      assertThat(tc.url().getScheme()).isEqualTo("wss");
+      SimpleMeterRegistry reg = new SimpleMeterRegistry();
+      bed.nozzle(
+          settings(tc.url().toString(), caFile(), uaa, ", api: v1, shard_id: wss"), reg, CLOCK);
+      await().until(() -> tc.subscribers("wss") == 1);
+      tc.publish(FirehoseNozzleIT.log(app, "over wss"));
+      await().until(() -> recordsOf(app).size() == 1);
+      assertThat(recordsOf(app).get(0).message()).isEqualTo("over wss");
+      // The traffic controller pings over TLS too, and the pong comes back.
+      assertThat(count(reg, "logpipe.nozzle.reconnects", "reason", "tls")).isZero();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"stranger", "wrong-name"})
+  void aGatewayCertificateTheCaFileDoesNotVouchForIsRefusedCountedAndRetried(String name)
+      throws Exception {
+    try (FakeUaa uaa = new FakeUaa(CLOCK, certs.trusted());
+        FakeRlpGateway g = new FakeRlpGateway(uaa, CLOCK, identity(name))) {
+      SimpleMeterRegistry reg = new SimpleMeterRegistry();
+      Nozzle n = bed.nozzle(settings(g.url().toString(), caFile(), uaa, ""), reg, CLOCK);
+      // Refused at the handshake, before any request: the token never reaches the impostor.
+      await().until(() -> count(reg, "logpipe.nozzle.reconnects", "reason", "tls") >= 3);
+      assertThat(g.requests()).isEmpty();
+      assertThat(n.connectedStreams()).isZero();
+      assertThat(count(reg, "logpipe.nozzle.reconnects", "reason", "error")).isZero();
+    }
+  }
+
+  @Test
+  void skipVerifyAcceptsAnyGatewayUaaAndCloudControllerCertificate() throws Exception {
+    try (Platform p = Platform.serve(certs.stranger(), certs.wrongName(), certs.stranger())) {
+      SimpleMeterRegistry reg = nozzle(p, skipVerify(), "skip", "");
+      awaitNamedRecord(p, "unverified");
+      assertThat(count(reg, "logpipe.nozzle.reconnects", "reason", "tls")).isZero();
+    }
+  }
+
+  @Test
+  void aFirehoseFromAnotherCaIsRefusedWithTheCaFileAndAcceptedWithSkipVerify() throws Exception {
+    String app = UUID.randomUUID().toString();
+    try (FakeUaa uaa = new FakeUaa(CLOCK, certs.trusted());
+        FakeTrafficController tc = new FakeTrafficController(uaa, certs.stranger())) {
+      SimpleMeterRegistry refused = new SimpleMeterRegistry();
+      Nozzle n =
+          bed.nozzle(
+              settings(tc.url().toString(), caFile(), uaa, ", api: v1, shard_id: strict"),
+              refused,
+              CLOCK);
+      await().until(() -> count(refused, "logpipe.nozzle.reconnects", "reason", "tls") >= 3);
+      assertThat(tc.requests()).isEmpty();
+      bed.closeNozzle(n);
+
+      SimpleMeterRegistry reg = new SimpleMeterRegistry();
+      bed.nozzle(
+          settings(tc.url().toString(), skipVerify(), uaa, ", api: v1, shard_id: lax"), reg, CLOCK);
+      await().until(() -> tc.subscribers("lax") == 1);
+      tc.publish(FirehoseNozzleIT.log(app, "unverified wss"));
+      await().until(() -> recordsOf(app).size() == 1);
+    }
+  }
+
+  @Test
+  void uaaWithAnUntrustedCertificateIsAClearTokenErrorAndTheStreamKeepsAsking() throws Exception {
+    try (FakeUaa uaa = new FakeUaa(CLOCK, certs.stranger());
+        FakeRlpGateway g = new FakeRlpGateway(uaa, CLOCK, certs.trusted())) {
+      SimpleMeterRegistry reg = new SimpleMeterRegistry();
+      Nozzle n = bed.nozzle(settings(g.url().toString(), caFile(), uaa, ""), reg, CLOCK);
+      await()
+          .until(
+              () ->
+                  count(reg, "logpipe.nozzle.token.fetches", "outcome", "error") >= 3
+                      && count(reg, "logpipe.nozzle.reconnects", "reason", "token") >= 3);
+      assertThat(uaa.issued()).isZero();
+      assertThat(g.requests()).isEmpty();
+      assertThat(n.connectedStreams()).isZero();
+
+      // What the log line says (the stream logs the token error with its attempt).
+      HttpClient http =
+          HttpClient.newBuilder()
+              .sslContext(new PlatformTls(new NozzleSettings.Tls(certs.ca(), false)).jdkContext())
+              .build();
+      UaaTokenSource tokens =
+          new UaaTokenSource(
+              uaa.url(),
+              FakeUaa.CLIENT,
+              new Secret(FakeUaa.SECRET),
+              Duration.ofMinutes(1),
+              http,
+              Duration.ofSeconds(10),
+              CLOCK,
+              new NozzleMetrics(new SimpleMeterRegistry(), "v2"));
+      assertThatThrownBy(tokens::authorization)
+          .isInstanceOf(TokenException.class)
+          .hasMessageStartingWith("UAA " + uaa.url() + "/oauth/token: the TLS handshake failed: ")
+          .hasMessageContaining("nozzle.tls.ca_file");
+    }
+  }
+
+  @Test
+  void anUntrustedCloudControllerLeavesRecordsUnnamedAndCountsTheError() throws Exception {
+    try (Platform p = Platform.serve(certs.trusted(), certs.stranger(), certs.trusted())) {
+      SimpleMeterRegistry reg = nozzle(p, caFile(), "cc", ", error_backoff: 100ms");
+      await()
+          .until(
+              () -> {
+                p.gateway().publish(v2Log(p.app(), "unnamed"));
+                return count(reg, "logpipe.nozzle.cloud.controller.requests", "outcome", "error")
+                    >= 2;
+              });
+      await().until(() -> !recordsOf(p.app()).isEmpty());
+      assertThat(recordsOf(p.app())).allMatch(r -> r.appName() == null);
+      assertThat(p.cc().requests()).isZero();
+    }
+  }
+}
