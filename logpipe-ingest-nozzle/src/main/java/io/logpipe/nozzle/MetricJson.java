@@ -44,7 +44,8 @@ final class MetricJson {
       }
       if (!e.tags().isEmpty()) {
         g.writeObjectFieldStart("tags");
-        for (Map.Entry<String, String> t : e.tags().entrySet()) {
+        // Sorted, so that the same envelope always gives the same bytes.
+        for (Map.Entry<String, String> t : new java.util.TreeMap<>(e.tags()).entrySet()) {
           g.writeStringField(t.getKey(), t.getValue());
         }
         g.writeEndObject();

@@ -3,6 +3,7 @@ package io.logpipe.nozzle.envelope;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -84,7 +85,7 @@ public final class DropsondeDecoder {
   private Envelope decodeFast(CodedInputStream in, ByteBuffer message)
       throws java.io.IOException, DecodeException {
     int start = message.position();
-    TreeMap<String, String> tags = new TreeMap<>();
+    HashMap<String, String> tags = new HashMap<>(32);
     String origin = null;
     String deployment = "";
     String job = "";
