@@ -56,6 +56,17 @@ final class JsonOut {
     buf[len++] = (byte) c;
   }
 
+  /** Appends {@code t} as {@link java.time.Instant#toString()} writes it (no quotes). */
+  void timestamp(java.time.Instant t) {
+    ensure(Timestamps.MAX_LENGTH);
+    int p = Timestamps.write(buf, len, t);
+    if (p < 0) {
+      ascii(t.toString());
+    } else {
+      len = p;
+    }
+  }
+
   /** Appends ASCII text that needs no escaping (timestamps, enum names). */
   void ascii(CharSequence s) {
     int n = s.length();

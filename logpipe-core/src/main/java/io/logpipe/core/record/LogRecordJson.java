@@ -47,7 +47,6 @@ public final class LogRecordJson {
   /** Per-thread encoding state. */
   private static final class Encoder implements BiConsumer<String, String> {
     final JsonOut out = new JsonOut(4096);
-    final StringBuilder time = new StringBuilder(32);
     boolean firstTag;
 
     /** Writes one tag; {@code Map.forEach} on the record's read-only view allocates nothing. */
@@ -105,13 +104,9 @@ public final class LogRecordJson {
     JsonOut o = e.out;
     o.reset();
     o.raw(OPEN);
-    e.time.setLength(0);
-    Timestamps.append(e.time, r.time());
-    o.ascii(e.time);
+    o.timestamp(r.time());
     o.raw(OBSERVED);
-    e.time.setLength(0);
-    Timestamps.append(e.time, r.observedTime());
-    o.ascii(e.time);
+    o.timestamp(r.observedTime());
     o.raw(r.kind() == Kind.APP ? KIND_APP : KIND_COMPONENT);
     field(o, APP_ID, r.appId());
     field(o, APP_NAME, r.appName());

@@ -21,10 +21,32 @@ public final class Timestamps {
 
   /** Appends {@code t} in RFC 3339 UTC form, exactly as {@link Instant#toString()} would. */
   public static void append(StringBuilder b, Instant t) {
-    long epochSecond = t.getEpochSecond();
-    if (epochSecond < MIN_FAST || epochSecond > MAX_FAST) {
+    byte[] tmp = new byte[MAX_LENGTH];
+    int n = write(tmp, 0, t);
+    if (n < 0) {
       b.append(t);
       return;
+    }
+    for (int i = 0; i < n; i++) {
+      b.append((char) tmp[i]);
+    }
+  }
+
+  /** The most bytes {@link #write} writes. */
+  public static final int MAX_LENGTH = 30;
+
+  /**
+   * Writes {@code t} in RFC 3339 UTC form, exactly as {@link Instant#toString()} would, as ASCII
+   * bytes at {@code b[p]} (room for {@link #MAX_LENGTH} needed), allocating nothing: every record
+   * encoded writes two.
+   *
+   * @return the position after the last byte written, or -1 (nothing written) for years outside
+   *     0000 to 9999, which {@link Instant#toString()} writes in another form
+   */
+  public static int write(byte[] b, int p, Instant t) {
+    long epochSecond = t.getEpochSecond();
+    if (epochSecond < MIN_FAST || epochSecond > MAX_FAST) {
+      return -1;
     }
     long days = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
     int secOfDay = (int) Math.floorMod(epochSecond, SECONDS_PER_DAY);
@@ -38,24 +60,30 @@ public final class Timestamps {
     int day = (int) (doy - (153 * mp + 2) / 5 + 1);
     int month = (int) (mp < 10 ? mp + 3 : mp - 9);
     long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    pad(b, (int) year, 4).append('-');
-    pad(b, month, 2).append('-');
-    pad(b, day, 2).append('T');
-    pad(b, secOfDay / 3600, 2).append(':');
-    pad(b, secOfDay / 60 % 60, 2).append(':');
-    pad(b, secOfDay % 60, 2);
+    p = pad(b, p, (int) year, 4);
+    b[p++] = '-';
+    p = pad(b, p, month, 2);
+    b[p++] = '-';
+    p = pad(b, p, day, 2);
+    b[p++] = 'T';
+    p = pad(b, p, secOfDay / 3600, 2);
+    b[p++] = ':';
+    p = pad(b, p, secOfDay / 60 % 60, 2);
+    b[p++] = ':';
+    p = pad(b, p, secOfDay % 60, 2);
     int nanos = t.getNano();
     if (nanos != 0) {
-      b.append('.');
+      b[p++] = '.';
       if (nanos % 1_000_000 == 0) {
-        pad(b, nanos / 1_000_000, 3);
+        p = pad(b, p, nanos / 1_000_000, 3);
       } else if (nanos % 1000 == 0) {
-        pad(b, nanos / 1000, 6);
+        p = pad(b, p, nanos / 1000, 6);
       } else {
-        pad(b, nanos, 9);
+        p = pad(b, p, nanos, 9);
       }
     }
-    b.append('Z');
+    b[p++] = 'Z';
+    return p;
   }
 
   /** {@code t} in RFC 3339 UTC form. */
@@ -65,15 +93,15 @@ public final class Timestamps {
     return b.toString();
   }
 
-  /** Appends {@code value} (0 or more) as exactly {@code width} digits, allocating nothing. */
-  private static StringBuilder pad(StringBuilder b, int value, int width) {
-    int at = b.length();
-    b.setLength(at + width);
-    for (int i = at + width - 1; i >= at; i--) {
-      b.setCharAt(i, (char) ('0' + value % 10));
+  /**
+   * Writes {@code value} (0 or more) as exactly {@code width} digits; returns the next position.
+   */
+  private static int pad(byte[] b, int p, int value, int width) {
+    for (int i = p + width - 1; i >= p; i--) {
+      b[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
-    return b;
+    return p + width;
   }
 
   /**

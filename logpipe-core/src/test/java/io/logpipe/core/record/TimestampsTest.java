@@ -19,6 +19,17 @@ class TimestampsTest {
     Instant t = Instant.ofEpochSecond(seconds, nanos);
     assertThat(Timestamps.format(t)).isEqualTo(t.toString());
     assertThat(Timestamps.parse(t.toString())).isEqualTo(t);
+    byte[] b = new byte[3 + Timestamps.MAX_LENGTH];
+    int end = Timestamps.write(b, 3, t);
+    assertThat(new String(b, 3, end - 3, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo(t.toString());
+  }
+
+  @Test
+  void yearsPastTheFastRangeAreLeftToInstantToString() {
+    Instant far = Instant.parse("+10000-01-01T00:00:00Z");
+    assertThat(Timestamps.write(new byte[Timestamps.MAX_LENGTH], 0, far)).isEqualTo(-1);
+    assertThat(Timestamps.format(far)).isEqualTo(far.toString());
   }
 
   @Test
