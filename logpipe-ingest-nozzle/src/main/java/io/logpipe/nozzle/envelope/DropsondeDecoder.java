@@ -122,7 +122,7 @@ public final class DropsondeDecoder {
             if (t == 0) {
               break;
             } else if (t == ENTRY_KEY) {
-              key = in.readString();
+              key = readKey(in, message, start);
             } else if (t == ENTRY_VALUE) {
               value = in.readString();
             } else {
@@ -187,6 +187,56 @@ public final class DropsondeDecoder {
         new Envelope.Log(payload == null ? new byte[0] : payload, err),
         null,
         null);
+  }
+
+  /**
+   * The tag keys Cloud Foundry sets on log envelopes: read as these constants rather than decoded
+   * into new strings, a dozen times per envelope.
+   */
+  private static final String[] KNOWN_KEYS = {
+    "app_id",
+    "app_name",
+    "deployment",
+    "index",
+    "instance_id",
+    "ip",
+    "job",
+    "organization_id",
+    "organization_name",
+    "origin",
+    "process_id",
+    "process_instance_id",
+    "process_type",
+    "source_id",
+    "source_type",
+    "space_id",
+    "space_name"
+  };
+
+  private static final byte[][] KNOWN_KEY_BYTES =
+      java.util.Arrays.stream(KNOWN_KEYS)
+          .map(k -> k.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+          .toArray(byte[][]::new);
+
+  /** A map entry's key: a known one without decoding it, any other as protobuf reads strings. */
+  private static String readKey(CodedInputStream in, ByteBuffer message, int start)
+      throws java.io.IOException {
+    if (!message.hasArray()) {
+      return in.readString();
+    }
+    int len = in.readRawVarint32();
+    int at = message.arrayOffset() + start + in.getTotalBytesRead();
+    if (len > 0 && at + len <= message.arrayOffset() + message.limit()) {
+      byte[] a = message.array();
+      for (int k = 0; k < KNOWN_KEY_BYTES.length; k++) {
+        byte[] known = KNOWN_KEY_BYTES[k];
+        if (known.length == len && java.util.Arrays.equals(a, at, at + len, known, 0, len)) {
+          in.skipRawBytes(len);
+          return KNOWN_KEYS[k];
+        }
+      }
+    }
+    return new String(in.readRawBytes(len), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void skip(CodedInputStream in, int tag) throws java.io.IOException {

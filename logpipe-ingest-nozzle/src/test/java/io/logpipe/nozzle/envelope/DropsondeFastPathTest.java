@@ -41,6 +41,17 @@ class DropsondeFastPathTest {
             .setEventType(EventFactory.Envelope.EventType.LogMessage)
             .setTimestamp(timestamp - 5)
             .setDeployment(deployment)
+            // Keys the decoder knows (read without decoding), near misses of them, then random
+            // ones.
+            .putAllTags(
+                Map.of(
+                    "app_name", "checkout",
+                    "source_id", "s-1",
+                    "process_instance_id", "p-2",
+                    "organization_id", "o-3",
+                    "ip2", "near miss",
+                    "app_nam", "near miss",
+                    "space_namex", "near miss"))
             .putAllTags(tags)
             .setLogMessage(log)
             .build()
