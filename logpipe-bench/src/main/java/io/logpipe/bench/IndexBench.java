@@ -168,7 +168,16 @@ public final class IndexBench {
     // 2. Indexing, from the beginning to the end of both topics.
     Path dir = Path.of(opts.get("dir")).resolve(run);
     Files.createDirectories(dir);
-    ConfigNode root = ConfigNode.root(ConfigFiles.parse("{}", "bench"), Map.of(), "bench");
+    // LOGPIPE_INDEX_* variables set index settings, as for logpipe itself (experiments).
+    Map<String, String> env = new HashMap<>();
+    System.getenv()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("LOGPIPE_INDEX_")) {
+                env.put(k, v);
+              }
+            });
+    ConfigNode root = ConfigNode.root(ConfigFiles.parse("{}", "bench"), env, "bench");
     KafkaSettings ks = KafkaSettings.from(root.section("kafka"));
     IndexSettings is = IndexSettings.from(root.section("index")).withDir(dir);
     root.finish();
