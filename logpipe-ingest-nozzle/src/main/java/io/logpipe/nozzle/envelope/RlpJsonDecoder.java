@@ -384,23 +384,37 @@ public final class RlpJsonDecoder {
   }
 
   private static Envelope.Message counter(JsonParser p, JsonToken t, Fields f) throws IOException {
-    if (!object(p, t, f, "counter")) {
+    NamedPair n = namedPair(p, t, f, "counter", "delta", "total");
+    return n == null ? null : new Envelope.Counter(n.name(), n.first(), n.second());
+  }
+
+  /** A name and two 64-bit numbers: the shape of counters and timers. */
+  private record NamedPair(String name, long first, long second) {}
+
+  /** {@code {"name": "...", "<first>": "N", "<second>": "N"}}; null if not an object. */
+  private static NamedPair namedPair(
+      JsonParser p, JsonToken t, Fields f, String what, String first, String second)
+      throws IOException {
+    if (!object(p, t, f, what)) {
       return null;
     }
     String name = "";
-    long delta = 0;
-    long total = 0;
+    long a = 0;
+    long b = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
-      switch (field) {
-        case "name" -> name = orEmpty(text(p, v, f, "counter.name"));
-        case "delta" -> delta = int64(p, v, f, "counter.delta");
-        case "total" -> total = int64(p, v, f, "counter.total");
-        default -> p.skipChildren();
+      if (field.equals("name")) {
+        name = orEmpty(text(p, v, f, what + ".name"));
+      } else if (field.equals(first)) {
+        a = int64(p, v, f, what + "." + first);
+      } else if (field.equals(second)) {
+        b = int64(p, v, f, what + "." + second);
+      } else {
+        p.skipChildren();
       }
     }
-    return new Envelope.Counter(name, delta, total);
+    return new NamedPair(name, a, b);
   }
 
   private static Envelope.Message gauge(JsonParser p, JsonToken t, Fields f) throws IOException {
@@ -441,23 +455,8 @@ public final class RlpJsonDecoder {
   }
 
   private static Envelope.Message timer(JsonParser p, JsonToken t, Fields f) throws IOException {
-    if (!object(p, t, f, "timer")) {
-      return null;
-    }
-    String name = "";
-    long start = 0;
-    long stop = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "name" -> name = orEmpty(text(p, v, f, "timer.name"));
-        case "start" -> start = int64(p, v, f, "timer.start");
-        case "stop" -> stop = int64(p, v, f, "timer.stop");
-        default -> p.skipChildren();
-      }
-    }
-    return new Envelope.Timer(name, start, stop);
+    NamedPair n = namedPair(p, t, f, "timer", "start", "stop");
+    return n == null ? null : new Envelope.Timer(n.name(), n.first(), n.second());
   }
 
   private static Envelope.Message event(JsonParser p, JsonToken t, Fields f) throws IOException {
