@@ -5,21 +5,9 @@
 # writes the report into docs/benchmarks.md.
 #   bench/http-ingest.sh [--records N] [--connections N] [--batch LINES] [--kafka HOST:PORT]
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd -P)"
-KAFKA=127.0.0.1:19092
-ARGS=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --kafka) KAFKA="$2"; shift 2 ;;
-    *) ARGS+=("$1"); shift ;;
-  esac
-done
-command -v kcat >/dev/null || { echo "bench: kcat is needed (apt-get install kcat)" >&2; exit 1; }
-if ! kcat -b "$KAFKA" -L -m 3 >/dev/null 2>&1; then
-  START="${START_KAFKA:-$ROOT/../shared/bench/start-kafka.sh}"
-  [ -x "$START" ] || { echo "bench: no Kafka at $KAFKA and no start-kafka.sh at $START (set START_KAFKA or --kafka)" >&2; exit 1; }
-  "$START" --port "${KAFKA##*:}" >/dev/null
-fi
-(cd "$ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip package -pl logpipe-app,logpipe-bench -am)
-exec java -Xmx3g -cp "$ROOT/logpipe-bench/target/classes:$ROOT/logpipe-bench/target/lib/*" \
+source "$(dirname "$0")/lib.sh"
+bench_args "$@"
+bench_kafka
+bench_build logpipe-app,logpipe-bench
+exec java -Xmx3g -cp "$BENCH_CP" \
   io.logpipe.bench.HttpIngestBench --kafka "$KAFKA" --home "$ROOT" --write-docs "$ROOT/docs/benchmarks.md" "${ARGS[@]}"

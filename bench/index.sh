@@ -7,22 +7,10 @@
 #   bench/index.sh [--records 10000000] [--kafka HOST:PORT] [--dir /tmp/logpipe-index-bench]
 #                  [--background-rate 20000] [--probes 300] [--query-runs 200]
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd -P)"
-KAFKA=127.0.0.1:19092
-ARGS=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --kafka) KAFKA="$2"; shift 2 ;;
-    *) ARGS+=("$1"); shift ;;
-  esac
-done
-command -v kcat >/dev/null || { echo "bench: kcat is needed (apt-get install kcat)" >&2; exit 1; }
-if ! kcat -b "$KAFKA" -L -m 3 >/dev/null 2>&1; then
-  START="${START_KAFKA:-$ROOT/../shared/bench/start-kafka.sh}"
-  [ -x "$START" ] || { echo "bench: no Kafka at $KAFKA and no start-kafka.sh at $START (set START_KAFKA or --kafka)" >&2; exit 1; }
-  "$START" --port "${KAFKA##*:}" >/dev/null
-fi
-(cd "$ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip package -pl logpipe-bench -am)
+source "$(dirname "$0")/lib.sh"
+bench_args "$@"
+bench_kafka
+bench_build logpipe-bench
 exec java -Xms4g -Xmx4g ${BENCH_JAVA_OPTS:-} \
-  -cp "$ROOT/logpipe-bench/target/classes:$ROOT/logpipe-bench/target/lib/*" \
+  -cp "$BENCH_CP" \
   io.logpipe.bench.IndexBench --kafka "$KAFKA" --write-docs "$ROOT/docs/benchmarks.md" "${ARGS[@]}"
