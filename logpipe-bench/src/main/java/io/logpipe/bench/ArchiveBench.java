@@ -77,21 +77,15 @@ public final class ArchiveBench {
     opts.put("consumers", "2");
     opts.put("latency-seconds", "150");
     opts.put("latency-rate", "2000");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println(
-            "usage: ArchiveBench [--kafka HOST:PORT] [--records N] [--partitions N] [--seed N]"
-                + " [--home LOGPIPE_DIR] [--level ZSTD_LEVEL] [--java-opts OPTS]"
-                + " [--consumers N] [--throughput-max-age DURATION] [--latency-seconds S (0: skip)]"
-                + " [--latency-rate RECORDS_PER_S] [--logpipe-env K=V,K=V]"
-                + " [--write-docs docs/benchmarks.md]");
-        return;
-      }
-      if (!a.startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("bad argument: " + a);
-      }
-      opts.put(a.substring(2), args[++i]);
+    if (!BenchSupport.options(
+        args,
+        opts,
+        "usage: ArchiveBench [--kafka HOST:PORT] [--records N] [--partitions N] [--seed N]"
+            + " [--home LOGPIPE_DIR] [--level ZSTD_LEVEL] [--java-opts OPTS]"
+            + " [--consumers N] [--throughput-max-age DURATION] [--latency-seconds S (0: skip)]"
+            + " [--latency-rate RECORDS_PER_S] [--logpipe-env K=V,K=V]"
+            + " [--write-docs docs/benchmarks.md]")) {
+      return;
     }
     new ArchiveBench(opts).run();
   }
@@ -317,11 +311,7 @@ public final class ArchiveBench {
     env.put("LOGPIPE_JAVA_OPTS", opts.get("java-opts"));
     env.put("LOGPIPE_LOG_LEVEL", "warn");
     env.putAll(extra);
-    for (String kv : opts.getOrDefault("logpipe-env", "").split(",")) {
-      if (kv.contains("=")) {
-        env.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
-      }
-    }
+    BenchSupport.logpipeEnv(opts, env);
     ProcessBuilder pb =
         new ProcessBuilder(home.resolve("bin/logpipe").toString(), "run", "--roles", "archive")
             .redirectErrorStream(true)

@@ -24,6 +24,37 @@ import org.apache.kafka.common.TopicPartition;
 final class BenchSupport {
   private BenchSupport() {}
 
+  /**
+   * Reads {@code --name value} arguments into {@code opts}, which holds the defaults.
+   *
+   * @return false after printing {@code usage} for {@code --help} or {@code -h}
+   * @throws IllegalArgumentException for an argument that is not {@code --name value}
+   */
+  static boolean options(String[] args, Map<String, String> opts, String usage) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        System.out.println(usage);
+        return false;
+      }
+      if (!a.startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("bad argument: " + a);
+      }
+      opts.put(a.substring(2), args[++i]);
+    }
+    return true;
+  }
+
+  /** Adds the {@code --logpipe-env K=V,K=V} option's variables to {@code env}. */
+  static void logpipeEnv(Map<String, String> opts, Map<String, String> env) {
+    for (String kv : opts.getOrDefault("logpipe-env", "").split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        env.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
+  }
+
   static void awaitHealthy(HttpClient client, URI base, Process p) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {

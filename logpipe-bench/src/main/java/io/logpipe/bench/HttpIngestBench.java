@@ -50,19 +50,13 @@ public final class HttpIngestBench {
     opts.put("seed", "42");
     opts.put("home", ".");
     opts.put("compression", "lz4");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println(
-            "usage: HttpIngestBench [--kafka HOST:PORT] [--records N] [--batch LINES] [--connections N]"
-                + " [--seed N] [--home LOGPIPE_DIR] [--compression lz4|zstd|...]"
-                + " [--logpipe-env K=V,K=V] [--write-docs docs/benchmarks.md]");
-        return;
-      }
-      if (!a.startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("bad argument: " + a);
-      }
-      opts.put(a.substring(2), args[++i]);
+    if (!BenchSupport.options(
+        args,
+        opts,
+        "usage: HttpIngestBench [--kafka HOST:PORT] [--records N] [--batch LINES] [--connections N]"
+            + " [--seed N] [--home LOGPIPE_DIR] [--compression lz4|zstd|...]"
+            + " [--logpipe-env K=V,K=V] [--write-docs docs/benchmarks.md]")) {
+      return;
     }
     new HttpIngestBench(opts).run();
   }
@@ -120,11 +114,7 @@ public final class HttpIngestBench {
     env.put("LOGPIPE_LOG_LEVEL", "warn");
     env.put("LOGPIPE_KAFKA_PRODUCER_COMPRESSION", opts.get("compression"));
     // --logpipe-env K=V,K=V: settings under test, such as LOGPIPE_KAFKA_PRODUCER_LINGER=20ms.
-    for (String kv : opts.getOrDefault("logpipe-env", "").split(",")) {
-      if (kv.contains("=")) {
-        env.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
-      }
-    }
+    BenchSupport.logpipeEnv(opts, env);
     ProcessBuilder pb =
         new ProcessBuilder(home.resolve("bin/logpipe").toString(), "run", "--roles", "ingest-http")
             .redirectErrorStream(true)

@@ -77,19 +77,13 @@ public final class IndexBench {
     opts.put("probes", "300");
     opts.put("background-rate", "0,10000");
     opts.put("query-runs", "200");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println(
-            "usage: IndexBench [--kafka HOST:PORT] [--records N] [--seed N] [--dir DIR]"
-                + " [--probes N] [--background-rate R,R] [--query-runs N] [--topics PREFIX (reuse)]"
-                + " [--write-docs docs/benchmarks.md] [--section index]");
-        return;
-      }
-      if (!a.startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("bad argument: " + a);
-      }
-      opts.put(a.substring(2), args[++i]);
+    if (!BenchSupport.options(
+        args,
+        opts,
+        "usage: IndexBench [--kafka HOST:PORT] [--records N] [--seed N] [--dir DIR]"
+            + " [--probes N] [--background-rate R,R] [--query-runs N] [--topics PREFIX (reuse)]"
+            + " [--write-docs docs/benchmarks.md] [--section index]")) {
+      return;
     }
     opts.put(
         "command",

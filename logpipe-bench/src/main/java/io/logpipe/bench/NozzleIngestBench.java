@@ -62,19 +62,13 @@ public final class NozzleIngestBench {
     opts.put("api", "v2,v1");
     opts.put("java-opts", "-Xms512m -Xmx512m");
     opts.put("peer", "kcat");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println(
-            "usage: NozzleIngestBench [--kafka HOST:PORT] [--api v2,v1] [--duration S] [--warmup S]"
-                + " [--envelopes N] [--batch N] [--seed N] [--home DIR] [--java-opts OPTS]"
-                + " [--logpipe-env K=V,...] [--peer kcat|none] [--write-docs docs/benchmarks.md]");
-        return;
-      }
-      if (!a.startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("bad argument: " + a);
-      }
-      opts.put(a.substring(2), args[++i]);
+    if (!BenchSupport.options(
+        args,
+        opts,
+        "usage: NozzleIngestBench [--kafka HOST:PORT] [--api v2,v1] [--duration S] [--warmup S]"
+            + " [--envelopes N] [--batch N] [--seed N] [--home DIR] [--java-opts OPTS]"
+            + " [--logpipe-env K=V,...] [--peer kcat|none] [--write-docs docs/benchmarks.md]")) {
+      return;
     }
     new NozzleIngestBench(opts).run();
   }
@@ -294,12 +288,7 @@ public final class NozzleIngestBench {
       env.put("LOGPIPE_NOZZLE_UAA_CLIENT_SECRET", FakeUaa.SECRET);
       env.put("LOGPIPE_JAVA_OPTS", opts.get("java-opts"));
       env.put("LOGPIPE_LOG_LEVEL", "warn");
-      for (String kv : opts.getOrDefault("logpipe-env", "").split(",")) {
-        if (kv.contains("=")) {
-          env.put(
-              kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
-        }
-      }
+      BenchSupport.logpipeEnv(opts, env);
       Path log = Files.createTempFile("logpipe-bench-nozzle-", ".log");
       ProcessBuilder pb =
           new ProcessBuilder(home.resolve("bin/logpipe").toString(), "run", "--roles", "nozzle")

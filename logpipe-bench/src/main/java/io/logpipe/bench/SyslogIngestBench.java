@@ -56,20 +56,14 @@ public final class SyslogIngestBench {
     opts.put("peer", "../shared/bench/peer-rsyslog-omkafka.sh");
     opts.put("java-opts", "-Xms512m -Xmx512m");
     opts.put("acks", "all");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println(
-            "usage: SyslogIngestBench [--kafka HOST:PORT] [--duration S] [--warmup S] [--connections N]"
-                + " [--lines N]"
-                + " [--line-bytes B] [--seed N] [--home DIR] [--peer SCRIPT|none] [--java-opts OPTS]"
-                + " [--logpipe-env K=V,...] [--write-docs docs/benchmarks.md]");
-        return;
-      }
-      if (!a.startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("bad argument: " + a);
-      }
-      opts.put(a.substring(2), args[++i]);
+    if (!BenchSupport.options(
+        args,
+        opts,
+        "usage: SyslogIngestBench [--kafka HOST:PORT] [--duration S] [--warmup S] [--connections N]"
+            + " [--lines N]"
+            + " [--line-bytes B] [--seed N] [--home DIR] [--peer SCRIPT|none] [--java-opts OPTS]"
+            + " [--logpipe-env K=V,...] [--write-docs docs/benchmarks.md]")) {
+      return;
     }
     new SyslogIngestBench(opts).run();
   }
@@ -147,11 +141,7 @@ public final class SyslogIngestBench {
     env.put("LOGPIPE_KAFKA_TOPICS_DLQ_NAME", prefix + ".dlq");
     env.put("LOGPIPE_JAVA_OPTS", opts.get("java-opts"));
     env.put("LOGPIPE_LOG_LEVEL", "warn");
-    for (String kv : opts.getOrDefault("logpipe-env", "").split(",")) {
-      if (kv.contains("=")) {
-        env.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
-      }
-    }
+    BenchSupport.logpipeEnv(opts, env);
     ProcessBuilder pb =
         new ProcessBuilder(
                 home.resolve("bin/logpipe").toString(), "run", "--roles", "ingest-syslog")
