@@ -9,49 +9,26 @@ import io.logpipe.core.record.LogRecord;
 import io.logpipe.nozzle.fake.FakeTrafficController;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cloudfoundry.dropsonde.events.EventFactory;
 import org.cloudfoundry.dropsonde.events.HttpFactory;
 import org.cloudfoundry.dropsonde.events.LogFactory;
 import org.cloudfoundry.dropsonde.events.UuidFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The v1 nozzle against the fake traffic controller and UAA, into a real broker. */
-class FirehoseNozzleIT {
-  @TempDir static Path dir;
-  static NozzleTestBed bed;
+class FirehoseNozzleIT extends WithNozzleBed {
 
   /** §2.6 of the protocol notes: 62 bytes. */
   static final String V1_VECTOR =
       "0a03726570100530fc99c6c0b3aae9a314422b0a0568656c6c6f100118fc99c6c0b3aae9a31422056170702d31"
           + "2a0c4150502f50524f432f574542320130";
-
-  @BeforeAll
-  static void start() throws Exception {
-    bed = new NozzleTestBed(dir);
-  }
-
-  @AfterEach
-  void closeNozzles() {
-    bed.closeNozzles();
-  }
-
-  @AfterAll
-  static void stop() {
-    bed.close();
-  }
 
   static EventFactory.Envelope log(String app, String text) {
     return EventFactory.Envelope.newBuilder()
@@ -71,10 +48,6 @@ class FirehoseNozzleIT {
                 .setSourceType("APP/PROC/WEB")
                 .setSourceInstance("2"))
         .build();
-  }
-
-  List<LogRecord> recordsOf(String app) {
-    return bed.appRecords().stream().filter(r -> app.equals(r.appId())).toList();
   }
 
   String yaml(FakeTrafficController tc, String extra) {

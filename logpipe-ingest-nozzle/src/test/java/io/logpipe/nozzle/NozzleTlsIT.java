@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.logpipe.core.config.Secret;
-import io.logpipe.core.record.LogRecord;
 import io.logpipe.nozzle.fake.FakeCloudController;
 import io.logpipe.nozzle.fake.FakeRlpGateway;
 import io.logpipe.nozzle.fake.FakeTrafficController;
@@ -18,17 +17,12 @@ import io.logpipe.nozzle.platform.TokenException;
 import io.logpipe.nozzle.platform.UaaTokenSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,29 +32,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code nozzle.tls.ca_file}; a certificate from another CA or for another host name refused,
  * counted and retried; {@code skip_verify} accepting it.
  */
-class NozzleTlsIT {
+class NozzleTlsIT extends WithNozzleBed {
   static final Clock CLOCK = Clock.systemUTC();
 
-  @TempDir static Path dir;
   static PlatformCertificates certs;
-  static NozzleTestBed bed;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void certificates() throws Exception {
     certs = PlatformCertificates.create(dir.resolve("certs"));
-    bed = new NozzleTestBed(dir);
-  }
-
-  @AfterEach
-  void closeNozzles() {
-    bed.closeNozzles();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   static LoggregatorEnvelope.Envelope v2Log(String app, String text) {
@@ -119,10 +98,6 @@ class NozzleTlsIT {
               p.gateway().publish(v2Log(p.app(), text));
               return recordsOf(p.app()).stream().anyMatch(r -> "checkout".equals(r.appName()));
             });
-  }
-
-  List<LogRecord> recordsOf(String app) {
-    return bed.appRecords().stream().filter(r -> app.equals(r.appId())).toList();
   }
 
   /** Settings for a stream at {@code url} with this trust, quick reconnects. */

@@ -10,40 +10,17 @@ import io.logpipe.nozzle.fake.FakeCloudController;
 import io.logpipe.nozzle.fake.FakeRlpGateway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The v2 nozzle against the fake RLP gateway, UAA and Cloud Controller, into a real broker. */
-class RlpGatewayNozzleIT {
-  @TempDir static Path dir;
-  static NozzleTestBed bed;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bed = new NozzleTestBed(dir);
-  }
-
-  @AfterEach
-  void closeNozzles() {
-    bed.closeNozzles();
-  }
-
-  @AfterAll
-  static void stop() {
-    bed.close();
-  }
+class RlpGatewayNozzleIT extends WithNozzleBed {
 
   static LoggregatorEnvelope.Envelope log(String app, String instance, String text, boolean err) {
     return LoggregatorEnvelope.Envelope.newBuilder()
@@ -61,10 +38,6 @@ class RlpGatewayNozzleIT {
 
   static String app() {
     return UUID.randomUUID().toString();
-  }
-
-  List<LogRecord> recordsOf(String app) {
-    return bed.appRecords().stream().filter(r -> app.equals(r.appId())).toList();
   }
 
   String gatewayYaml(FakeRlpGateway g, String extra) {
