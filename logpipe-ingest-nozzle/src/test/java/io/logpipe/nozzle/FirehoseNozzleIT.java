@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cloudfoundry.dropsonde.events.EventFactory;
 import org.cloudfoundry.dropsonde.events.HttpFactory;
 import org.cloudfoundry.dropsonde.events.LogFactory;
@@ -75,12 +74,7 @@ class FirehoseNozzleIT extends WithNozzleBed {
       tc.publishFragmented(log(app, big).toByteArray(), 5);
       await().until(() -> count(reg, "logpipe.nozzle.published") >= 2);
 
-      ConsumerRecord<byte[], byte[]> rec =
-          bed.topic("logs.app").stream()
-              .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("app-1"))
-              .findFirst()
-              .orElseThrow();
-      assertThat(new String(rec.value(), StandardCharsets.UTF_8))
+      assertThat(valueWithKey("logs.app", "app-1"))
           .isEqualTo(
               "{\"v\":1,\"time\":\"2016-04-22T09:46:20.946558204Z\",\"observed_time\":\"2026-11-27T10:00:00.500Z\","
                   + "\"kind\":\"app\",\"app_id\":\"app-1\",\"instance\":\"0\",\"source_type\":\"APP/PROC/WEB\","

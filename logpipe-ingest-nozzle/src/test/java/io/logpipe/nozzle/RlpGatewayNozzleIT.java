@@ -9,13 +9,11 @@ import io.logpipe.core.record.LogRecord;
 import io.logpipe.nozzle.fake.FakeCloudController;
 import io.logpipe.nozzle.fake.FakeRlpGateway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 import org.junit.jupiter.api.Test;
 
@@ -87,22 +85,12 @@ class RlpGatewayNozzleIT extends WithNozzleBed {
               .build());
       await().until(() -> count(reg, "logpipe.nozzle.published") >= 2);
 
-      ConsumerRecord<byte[], byte[]> rec =
-          bed.topic("logs.app").stream()
-              .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("app-vector"))
-              .findFirst()
-              .orElseThrow();
-      assertThat(new String(rec.value(), StandardCharsets.UTF_8))
+      assertThat(valueWithKey("logs.app", "app-vector"))
           .isEqualTo(
               "{\"v\":1,\"time\":\"2016-04-22T09:46:20.946558204Z\",\"observed_time\":\"2026-11-27T10:00:00.500Z\","
                   + "\"kind\":\"app\",\"app_id\":\"app-vector\",\"instance\":\"0\",\"source_type\":\"APP/PROC/WEB\","
                   + "\"stream\":\"out\",\"severity\":\"info\",\"message\":\"hello\",\"datacenter\":\"dc-test\"}");
-      ConsumerRecord<byte[], byte[]> metric =
-          bed.topic(NozzleTestBed.METRICS_TOPIC).stream()
-              .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("doppler"))
-              .findFirst()
-              .orElseThrow();
-      assertThat(new String(metric.value(), StandardCharsets.UTF_8))
+      assertThat(valueWithKey(NozzleTestBed.METRICS_TOPIC, "doppler"))
           .isEqualTo(
               "{\"v\":1,\"time\":\"2016-04-22T09:46:20.946558204Z\",\"observed_time\":\"2026-11-27T10:00:00.500Z\","
                   + "\"type\":\"counter\",\"source_id\":\"doppler\","

@@ -1,6 +1,7 @@
 package io.logpipe.nozzle;
 
 import io.logpipe.core.record.LogRecord;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,15 @@ abstract class WithNozzleBed {
     if (bed != null) {
       bed.close();
     }
+  }
+
+  /** The value of the first record in {@code topic} with this key, as text. */
+  static String valueWithKey(String topic, String key) {
+    return bed.topic(topic).stream()
+        .filter(r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(key))
+        .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The app records in Kafka of one app. */
