@@ -45,7 +45,11 @@ final class MetricJson {
       if (!e.tags().isEmpty()) {
         g.writeObjectFieldStart("tags");
         // Sorted, so that the same envelope always gives the same bytes.
-        for (Map.Entry<String, String> t : new java.util.TreeMap<>(e.tags()).entrySet()) {
+        Map<String, String> sorted =
+            e.tags() instanceof java.util.SortedMap<String, String> s
+                ? s
+                : new java.util.TreeMap<>(e.tags());
+        for (Map.Entry<String, String> t : sorted.entrySet()) {
           g.writeStringField(t.getKey(), t.getValue());
         }
         g.writeEndObject();
