@@ -32,10 +32,13 @@ final class DayIndex {
   /** Next offset per partition as of the last commit: records below it are in this day already. */
   final Map<TopicPartition, Long> committed;
 
-  /** Records added since the last refresh (indexer thread only). */
+  /**
+   * Records added since the last refresh. Set by the indexing threads, read and cleared by the
+   * indexer thread after it awaited them.
+   */
   boolean dirty;
 
-  /** Records added since the last commit (indexer thread only). */
+  /** Records added since the last commit (as {@link #dirty}). */
   boolean uncommitted;
 
   private DayIndex(

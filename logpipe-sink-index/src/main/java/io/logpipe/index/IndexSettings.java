@@ -127,15 +127,20 @@ public record IndexSettings(
 
   /** Copy with another directory. */
   public IndexSettings withDir(Path d) {
-    return copy(d, commitInterval);
+    return copy(d, commitInterval, threads);
   }
 
   /** Copy with another commit interval. */
   public IndexSettings withCommitInterval(Duration c) {
-    return copy(dir, c);
+    return copy(dir, c, threads);
   }
 
-  private IndexSettings copy(Path d, Duration c) {
+  /** Copy with another number of indexing threads. */
+  public IndexSettings withThreads(int t) {
+    return copy(dir, commitInterval, t);
+  }
+
+  private IndexSettings copy(Path d, Duration c, int t) {
     return new IndexSettings(
         d,
         retention,
@@ -144,7 +149,7 @@ public record IndexSettings(
         c,
         ramBuffer,
         maxIndexedChars,
-        threads,
+        t,
         defaultPageSize,
         maxPageSize,
         queryTimeout,

@@ -261,13 +261,7 @@ public final class Indexer implements AutoCloseable {
                     r.timestamp(),
                     r.value()));
           }
-          long[] counts = new long[LogIndex.Outcome.values().length];
-          idx.addAll(entries, counts);
-          for (LogIndex.Outcome o : LogIndex.Outcome.values()) {
-            if (counts[o.ordinal()] > 0) {
-              outcomes.get(o).increment(counts[o.ordinal()]);
-            }
-          }
+          idx.addAll(entries, (o, n) -> outcomes.get(o).increment(n));
         }
         long now = System.nanoTime();
         // Far behind (a restart after an outage, a first start on a full topic), refreshing every

@@ -19,18 +19,24 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -58,9 +64,11 @@ import org.slf4j.LoggerFactory;
  * between two days' commits the replay adds to each day exactly what it lacks.
  *
  * <p>Threading: {@link #add}, {@link #addAll}, {@link #refresh}, {@link #refreshInBackground},
- * {@link #commit} and {@link #dropExpired} are called by one thread (the indexer); a background
- * refresh runs on a thread of its own beside {@link #addAll}, never beside a commit. {@link
- * #acquire} and {@link #positions} are thread-safe and may run alongside.
+ * {@link #commit}, {@link #readPositions} and {@link #dropExpired} are called by one thread (the
+ * indexer). {@link #addAll} hands records to {@code index.threads} indexing threads and returns;
+ * refresh, commit and retention first wait for what was handed over. A background refresh runs on a
+ * thread of its own beside the indexing threads, never beside a commit. {@link #acquire} and {@link
+ * #positions} are thread-safe and may run alongside.
  */
 public final class LogIndex implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(LogIndex.class);
@@ -75,6 +83,9 @@ public final class LogIndex implements Closeable {
     /** Arrived on a day older than the retention. */
     EXPIRED
   }
+
+  /** Records per slice handed to an indexing thread. */
+  static final int SLICE = 256;
 
   private final Path dir;
   private final IndexSettings settings;
@@ -101,7 +112,16 @@ public final class LogIndex implements Closeable {
             return t;
           });
   private Future<?> refreshing;
-  private long oldestPendingMillis = Long.MAX_VALUE;
+
+  /** Slices of records handed to the indexing threads, oldest first (indexer thread only). */
+  private final ArrayDeque<Future<?>> adding = new ArrayDeque<>();
+
+  /** Bounds the slices queued for the indexing threads. */
+  private final Semaphore slicesQueued;
+
+  /** Kafka's timestamp of the oldest record added since the last refresh (visibility metric). */
+  private final AtomicLong oldestPending = new AtomicLong(Long.MAX_VALUE);
+
   private boolean closed;
 
   private LogIndex(Path dir, IndexSettings settings, Clock clock, MeterRegistry registry) {
@@ -115,12 +135,13 @@ public final class LogIndex implements Closeable {
         threads <= 1
             ? null
             : Executors.newFixedThreadPool(
-                threads - 1,
+                threads,
                 r -> {
                   Thread t = new Thread(r, "logpipe-index-worker-" + n.incrementAndGet());
                   t.setDaemon(true);
                   return t;
                 });
+    this.slicesQueued = new Semaphore(8 * Math.max(1, threads));
     this.refreshTimer =
         Timer.builder("logpipe.index.refresh")
             .description("Time to make new records searchable (near-real-time reopen)")
@@ -219,7 +240,8 @@ public final class LogIndex implements Closeable {
   }
 
   /**
-   * Adds one record, unless its day already has it or its day is past the retention.
+   * Adds one record, unless its day already has it or its day is past the retention. Synchronous:
+   * the record is in the writer when this returns.
    *
    * @param value the record's JSON as read from Kafka, stored as is
    * @param kafkaTimestampMillis Kafka's timestamp of the record (for the visibility metric)
@@ -227,152 +249,195 @@ public final class LogIndex implements Closeable {
   public Outcome add(
       TopicPartition tp, long offset, long kafkaTimestampMillis, LogRecord record, byte[] value)
       throws IOException {
+    awaitAdds();
     next.put(tp, offset + 1);
-    LocalDate day = LocalDate.ofInstant(record.observedTime(), ZoneOffset.UTC);
-    if (day.isBefore(cutoff())) {
-      return Outcome.EXPIRED;
+    Entry e = new Entry(tp, offset, kafkaTimestampMillis, value);
+    Outcome o = addOne(e, record, cutoff(), seq(tp, offset), builders.get());
+    if (o == Outcome.INDEXED) {
+      oldestPending.accumulateAndGet(kafkaTimestampMillis, Math::min);
     }
-    DayIndex d = days.get(day);
-    if (d == null) {
-      d = DayIndex.open(day, dir.resolve(day.toString()), writerConfig());
-      days.put(day, d);
-    } else {
-      Long done = d.committed.get(tp);
-      if (done != null && offset < done) {
-        return Outcome.DUPLICATE;
-      }
-    }
-    int slot = topicSlots.computeIfAbsent(tp.topic(), t -> topicSlots.size());
-    d.writer.addDocument(
-        builders
-            .get()
-            .build(record, value, 0, value.length, IndexFields.seq(slot, tp.partition(), offset)));
-    d.dirty = true;
-    d.uncommitted = true;
-    oldestPendingMillis = Math.min(oldestPendingMillis, kafkaTimestampMillis);
-    return Outcome.INDEXED;
+    return o;
   }
 
   /** One Kafka record for {@link #addAll}. */
   public record Entry(TopicPartition tp, long offset, long kafkaTimestampMillis, byte[] value) {}
 
+  /** Receives what became of records; called from the indexing threads, so thread-safe. */
+  @FunctionalInterface
+  public interface Outcomes {
+    void count(Outcome outcome, long records);
+  }
+
   /**
-   * Adds a batch: decodes the records and adds the documents on {@code index.threads} threads (this
-   * one included), deciding each record's day and whether it is a duplicate in between, in order,
-   * on this thread. Counts outcomes into {@code counts} (indexed by {@link Outcome#ordinal()}).
+   * Hands a batch to the indexing threads and returns without waiting for them (unless {@code
+   * index.threads} work is already queued): they decode the records and add the documents, each
+   * taking the next slice of {@value #SLICE} records, so that a thread busy writing a segment never
+   * holds the others up. Reading positions move here, at once; {@link #refresh}, {@link
+   * #refreshInBackground} and {@link #commit} first wait for every slice handed over, so what they
+   * publish or store is exactly what was added. With one thread the batch is added here.
+   *
+   * @throws IOException if a slice handed over before failed (the index must be rolled back)
    */
-  public void addAll(List<Entry> batch, long[] counts) throws IOException {
+  public void addAll(List<Entry> batch, Outcomes outcomes) throws IOException {
+    reapAdds();
     int n = batch.size();
-    LogRecord[] records = new LogRecord[n];
-    parallel(
-        n,
-        (from, to) -> {
-          for (int i = from; i < to; i++) {
-            byte[] v = batch.get(i).value();
-            try {
-              records[i] = v == null ? null : LogRecordJson.decode(v);
-            } catch (RecordFormatException e) {
-              records[i] = null;
-            }
-          }
-        });
-    DayIndex[] targets = new DayIndex[n];
     long[] seqs = new long[n];
-    LocalDate cutoff = cutoff();
     for (int i = 0; i < n; i++) {
       Entry e = batch.get(i);
       next.put(e.tp(), e.offset() + 1);
-      LogRecord r = records[i];
-      if (r == null) {
-        counts[Outcome.INVALID.ordinal()]++;
-        continue;
+      seqs[i] = seq(e.tp(), e.offset());
+    }
+    LocalDate cutoff = cutoff();
+    if (workers == null) {
+      addSlice(batch, seqs, 0, n, cutoff, outcomes);
+      return;
+    }
+    for (int from = 0; from < n; from += SLICE) {
+      int lo = from;
+      int hi = Math.min(n, from + SLICE);
+      try {
+        slicesQueued.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while handing records to the indexing threads", e);
       }
-      LocalDate day = LocalDate.ofInstant(r.observedTime(), ZoneOffset.UTC);
-      if (day.isBefore(cutoff)) {
-        counts[Outcome.EXPIRED.ordinal()]++;
-        continue;
+      try {
+        adding.add(
+            workers.submit(
+                () -> {
+                  try {
+                    addSlice(batch, seqs, lo, hi, cutoff, outcomes);
+                  } finally {
+                    slicesQueued.release();
+                  }
+                  return null;
+                }));
+      } catch (RejectedExecutionException e) {
+        slicesQueued.release();
+        throw new IOException("the index is closed", e);
       }
-      DayIndex d = days.get(day);
+    }
+  }
+
+  private long seq(TopicPartition tp, long offset) {
+    int slot = topicSlots.computeIfAbsent(tp.topic(), t -> topicSlots.size());
+    return IndexFields.seq(slot, tp.partition(), offset);
+  }
+
+  /** Decodes and adds records [from, to) of a batch (any indexing thread). */
+  private void addSlice(
+      List<Entry> batch, long[] seqs, int from, int to, LocalDate cutoff, Outcomes outcomes)
+      throws IOException {
+    IndexFields.Builder b = builders.get();
+    long[] counts = new long[Outcome.values().length];
+    long oldest = Long.MAX_VALUE;
+    try {
+      for (int i = from; i < to; i++) {
+        Entry e = batch.get(i);
+        LogRecord r;
+        try {
+          r = e.value() == null ? null : LogRecordJson.decode(e.value());
+        } catch (RecordFormatException ex) {
+          r = null;
+        }
+        Outcome o = r == null ? Outcome.INVALID : addOne(e, r, cutoff, seqs[i], b);
+        counts[o.ordinal()]++;
+        if (o == Outcome.INDEXED) {
+          oldest = Math.min(oldest, e.kafkaTimestampMillis());
+        }
+      }
+    } finally {
+      long o = oldest;
+      oldestPending.accumulateAndGet(o, Math::min);
+      for (Outcome k : Outcome.values()) {
+        if (counts[k.ordinal()] > 0) {
+          outcomes.count(k, counts[k.ordinal()]);
+        }
+      }
+    }
+  }
+
+  /** Adds one decoded record to its day unless it is expired or already there. */
+  private Outcome addOne(
+      Entry e, LogRecord r, LocalDate cutoff, long seq, IndexFields.Builder builder)
+      throws IOException {
+    LocalDate day = LocalDate.ofInstant(r.observedTime(), ZoneOffset.UTC);
+    if (day.isBefore(cutoff)) {
+      return Outcome.EXPIRED;
+    }
+    DayIndex d = day(day);
+    Long done = d.committed.get(e.tp());
+    if (done != null && e.offset() < done) {
+      return Outcome.DUPLICATE;
+    }
+    byte[] v = e.value();
+    d.writer.addDocument(builder.build(r, v, 0, v.length, seq));
+    d.dirty = true;
+    d.uncommitted = true;
+    return Outcome.INDEXED;
+  }
+
+  /** The index of a day, opened (or created) on first use. */
+  private DayIndex day(LocalDate day) throws IOException {
+    DayIndex d = days.get(day);
+    if (d != null) {
+      return d;
+    }
+    synchronized (days) {
+      d = days.get(day);
       if (d == null) {
         d = DayIndex.open(day, dir.resolve(day.toString()), writerConfig());
         days.put(day, d);
-      } else {
-        Long done = d.committed.get(e.tp());
-        if (done != null && e.offset() < done) {
-          counts[Outcome.DUPLICATE.ordinal()]++;
-          continue;
-        }
       }
-      int slot = topicSlots.computeIfAbsent(e.tp().topic(), t -> topicSlots.size());
-      seqs[i] = IndexFields.seq(slot, e.tp().partition(), e.offset());
-      targets[i] = d;
-      d.dirty = true;
-      d.uncommitted = true;
-      oldestPendingMillis = Math.min(oldestPendingMillis, e.kafkaTimestampMillis());
-      counts[Outcome.INDEXED.ordinal()]++;
+      return d;
     }
-    parallel(
-        n,
-        (from, to) -> {
-          IndexFields.Builder b = builders.get();
-          for (int i = from; i < to; i++) {
-            if (targets[i] != null) {
-              byte[] v = batch.get(i).value();
-              targets[i].writer.addDocument(b.build(records[i], v, 0, v.length, seqs[i]));
-            }
-          }
-        });
   }
 
-  /** Work on a range of a batch. */
-  private interface Slice {
-    void run(int from, int to) throws IOException;
+  /** Rethrows the failure of a slice that has finished (after waiting for all the others). */
+  private void reapAdds() throws IOException {
+    Future<?> f;
+    while ((f = adding.peek()) != null && f.isDone()) {
+      try {
+        f.get();
+      } catch (ExecutionException | CancellationException e) {
+        awaitAdds();
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the indexing threads", e);
+      }
+      adding.poll();
+    }
   }
 
-  /** Runs {@code slice} over [0, n) cut in {@code threads} parts, one on this thread. */
-  private void parallel(int n, Slice slice) throws IOException {
-    if (workers == null || n < 256) {
-      slice.run(0, n);
-      return;
-    }
-    int parts = threads;
-    int step = (n + parts - 1) / parts;
-    List<Future<?>> futures = new ArrayList<>(parts - 1);
-    for (int p = 1; p < parts; p++) {
-      int from = Math.min(n, p * step);
-      int to = Math.min(n, from + step);
-      futures.add(
-          workers.submit(
-              () -> {
-                slice.run(from, to);
-                return null;
-              }));
-    }
-    IOException failure = null;
-    try {
-      slice.run(0, Math.min(n, step));
-    } catch (IOException e) {
-      failure = e;
-    }
-    for (Future<?> f : futures) {
+  /**
+   * Waits until every slice handed to the indexing threads is added; rethrows the first failure
+   * (indexer thread only).
+   */
+  private void awaitAdds() throws IOException {
+    Throwable failure = null;
+    Future<?> f;
+    while ((f = adding.peek()) != null) {
       try {
         f.get();
       } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof IOException io) {
-          failure = failure == null ? io : failure;
-        } else if (c instanceof RuntimeException re) {
-          throw re;
-        } else {
-          throw new IOException(c);
-        }
+        failure = failure == null ? e.getCause() : failure;
+      } catch (CancellationException e) {
+        failure = failure == null ? e : failure;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IOException("interrupted while indexing", e);
+        throw new IOException("interrupted while waiting for the indexing threads", e);
       }
+      adding.poll();
     }
-    if (failure != null) {
-      throw failure;
+    if (failure instanceof IOException io) {
+      throw io;
+    } else if (failure instanceof RuntimeException re) {
+      throw re;
+    } else if (failure instanceof Error err) {
+      throw err;
+    } else if (failure != null) {
+      throw new IOException(failure);
     }
   }
 
@@ -391,9 +456,9 @@ public final class LogIndex implements Closeable {
    * and {@link #positions} says how far that is.
    */
   public void refresh() throws IOException {
+    awaitAdds();
     awaitRefresh();
-    long oldest = oldestPendingMillis;
-    oldestPendingMillis = Long.MAX_VALUE;
+    long oldest = oldestPending.getAndSet(Long.MAX_VALUE);
     reopen(takeDirty(), Map.copyOf(next), oldest);
   }
 
@@ -410,11 +475,11 @@ public final class LogIndex implements Closeable {
     if (refreshing != null && !refreshing.isDone()) {
       return false;
     }
+    awaitAdds();
     awaitRefresh();
     List<DayIndex> dirty = takeDirty();
     Map<TopicPartition, Long> now = Map.copyOf(next);
-    long oldest = oldestPendingMillis;
-    oldestPendingMillis = Long.MAX_VALUE;
+    long oldest = oldestPending.getAndSet(Long.MAX_VALUE);
     refreshing =
         refresher.submit(
             () -> {
@@ -493,6 +558,7 @@ public final class LogIndex implements Closeable {
   /** Commits every day with the offsets read so far, so that a restart resumes after them. */
   public void commit() throws IOException {
     // Not beside indexing: a commit flushes what was added, and its offsets must say exactly that.
+    awaitAdds();
     awaitRefresh();
     long t0 = System.nanoTime();
     Map<TopicPartition, Long> offsets = Map.copyOf(next);
@@ -507,6 +573,7 @@ public final class LogIndex implements Closeable {
   /** Drops the days older than the retention; returns how many. */
   public int dropExpired() {
     try {
+      awaitAdds();
       awaitRefresh();
     } catch (IOException | RuntimeException e) {
       log.warn("index: a background refresh failed: {}", e.toString());
@@ -624,6 +691,17 @@ public final class LogIndex implements Closeable {
       return;
     }
     closed = true;
+    if (workers != null) {
+      // Let the indexing threads finish what they hold (the writers must not close under them).
+      workers.shutdown();
+      try {
+        if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+          log.warn("index: the indexing threads did not finish within 30 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       awaitRefresh();
     } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.logpipe.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.logpipe.core.record.LogRecord;
 import io.logpipe.core.record.LogRecordJson;
@@ -100,6 +101,69 @@ class LogIndexTest {
       List<String> all = messages(index, null, null);
       assertThat(all).hasSize(40);
       assertThat(new HashSet<>(all)).hasSize(40);
+    }
+  }
+
+  /** A poll's worth of records over two days, with one that is not a record and one too old. */
+  static List<LogIndex.Entry> batch(int n) {
+    Instant yesterday = NOW.minus(Duration.ofDays(1));
+    List<LogIndex.Entry> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] value;
+      if (i == 7) {
+        value = "{not a record".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      } else if (i == 11) {
+        value = LogRecordJson.encode(record("too old", NOW.minus(Duration.ofDays(30))));
+      } else {
+        value = LogRecordJson.encode(record("m" + i, (i % 2 == 0 ? yesterday : NOW).plusMillis(i)));
+      }
+      out.add(new LogIndex.Entry(P0, i, NOW.toEpochMilli(), value));
+    }
+    return out;
+  }
+
+  static Map<LogIndex.Outcome, Long> addAll(LogIndex index, List<LogIndex.Entry> batch)
+      throws Exception {
+    Map<LogIndex.Outcome, Long> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    index.addAll(batch, (o, n) -> counts.merge(o, n, Long::sum));
+    index.refresh(); // waits for the indexing threads
+    return counts;
+  }
+
+  @Test
+  void batchesAddedOnSeveralThreadsAreCountedAndSearchableExactlyOnce() throws Exception {
+    IndexSettings threaded = settings.withThreads(3);
+    List<LogIndex.Entry> batch = batch(5000);
+    try (LogIndex index = LogIndex.open(dir, threaded, clock, new SimpleMeterRegistry())) {
+      assertThat(addAll(index, batch))
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of(
+                  LogIndex.Outcome.INDEXED, 4998L,
+                  LogIndex.Outcome.INVALID, 1L,
+                  LogIndex.Outcome.EXPIRED, 1L));
+      assertThat(index.positions()).isEqualTo(Map.of(P0, 5000L));
+      List<String> all = messages(index, null, null);
+      assertThat(all).hasSize(4998);
+      assertThat(new HashSet<>(all)).hasSize(4998);
+      index.commit();
+    }
+    // The same batch again, as after a restart: nothing is added twice.
+    try (LogIndex index = LogIndex.open(dir, threaded, clock, new SimpleMeterRegistry())) {
+      assertThat(addAll(index, batch)).containsEntry(LogIndex.Outcome.DUPLICATE, 4998L);
+      assertThat(messages(index, null, null)).hasSize(4998);
+    }
+  }
+
+  @Test
+  void aFailureOnAnIndexingThreadReachesTheIndexer() throws Exception {
+    // Today's day cannot be created: a file stands where its directory would go.
+    Files.writeString(dir.resolve(LocalDate.ofInstant(NOW, ZoneOffset.UTC).toString()), "x");
+    try (LogIndex index =
+        LogIndex.open(dir, settings.withThreads(2), clock, new SimpleMeterRegistry())) {
+      index.addAll(batch(2000), (o, n) -> {});
+      assertThatThrownBy(index::refresh).isInstanceOf(java.io.IOException.class);
+      // Nothing was published as searchable.
+      assertThat(index.positions()).isEmpty();
     }
   }
 
