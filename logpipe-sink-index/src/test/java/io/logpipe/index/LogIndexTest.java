@@ -230,6 +230,46 @@ class LogIndexTest {
   }
 
   @Test
+  void keywordFieldsMatchExactlyAndByPrefixWhateverTheirCharacters() throws Exception {
+    try (LogIndex index = open()) {
+      String[][] apps = {{"a1", "my-app"}, {"a2", "mi-aplicación"}, {"a3", "my-app-2"}};
+      for (int i = 0; i < apps.length; i++) {
+        add(
+            index,
+            i,
+            LogRecord.app()
+                .appId(apps[i][0])
+                .appName(apps[i][1])
+                .host("cell-" + i)
+                .time(NOW)
+                .observedTime(NOW)
+                .message("line " + i)
+                .build());
+      }
+      index.refresh();
+      assertThat(query(index, "app:my-app")).containsExactly("line 0");
+      assertThat(query(index, "app:a2")).containsExactly("line 1");
+      assertThat(query(index, "app:mi-aplicación")).containsExactly("line 1");
+      assertThat(query(index, "app:my-app*")).containsExactlyInAnyOrder("line 0", "line 2");
+      assertThat(query(index, "host:cell-2 OR app:a1"))
+          .containsExactlyInAnyOrder("line 0", "line 2");
+      // A value of one field is not a value of another.
+      assertThat(query(index, "host:my-app")).isEmpty();
+    }
+  }
+
+  static List<String> query(LogIndex index, String q) throws Exception {
+    LogSearch search =
+        new LogSearch(() -> index, IndexSettings.defaults(), new SimpleMeterRegistry());
+    LogSearch.Page page =
+        search.search(
+            new LogSearch.Request(QueryParser.parse("q", q), null, null, false, 100, null));
+    List<String> out = new ArrayList<>();
+    page.records().forEach(b -> out.add(LogRecordJson.decode(b).message()));
+    return out;
+  }
+
+  @Test
   void histogramCountsPerBucket() throws Exception {
     try (LogIndex index = open()) {
       for (int i = 0; i < 30; i++) {
