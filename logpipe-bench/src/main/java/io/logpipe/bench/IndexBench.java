@@ -195,6 +195,13 @@ public final class IndexBench {
     // indexer thread's to write, so this thread only watches).
     long read;
     while ((read = sum(indexer.index().positions(), topics)) < inKafka) {
+      if (registry.get("logpipe.index.errors").counter().count() > 0) {
+        // The role rolls back and retries for ever; a benchmark must not wait for ever.
+        indexer.close(Duration.ofSeconds(10));
+        throw new IllegalStateException(
+            "the indexer failed and rolled back (logpipe.index.errors > 0); the bench logs"
+                + " nothing (slf4j-nop): run the index role with logpipe to see why");
+      }
       Thread.sleep(50);
     }
     long t1 = System.nanoTime();
