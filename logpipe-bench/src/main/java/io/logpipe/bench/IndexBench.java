@@ -199,8 +199,7 @@ public final class IndexBench {
         // The role rolls back and retries for ever; a benchmark must not wait for ever.
         indexer.close(Duration.ofSeconds(10));
         throw new IllegalStateException(
-            "the indexer failed and rolled back (logpipe.index.errors > 0); the bench logs"
-                + " nothing (slf4j-nop): run the index role with logpipe to see why");
+            "the indexer failed and rolled back (logpipe.index.errors > 0): see its error above");
       }
       Thread.sleep(50);
     }
