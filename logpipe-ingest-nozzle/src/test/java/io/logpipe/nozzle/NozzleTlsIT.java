@@ -161,7 +161,8 @@ class NozzleTlsIT extends WithNozzleBed {
   @ValueSource(strings = {"stranger", "wrong-name"})
   void aGatewayCertificateTheCaFileDoesNotVouchForIsRefusedCountedAndRetried(String name)
       throws Exception {
-    try (FakeUaa uaa = new FakeUaa(CLOCK, certs.trusted());
+    try (CapturedLogs logs = new CapturedLogs();
+        FakeUaa uaa = new FakeUaa(CLOCK, certs.trusted());
         FakeRlpGateway g = new FakeRlpGateway(uaa, CLOCK, identity(name))) {
       SimpleMeterRegistry reg = new SimpleMeterRegistry();
       Nozzle n = bed.nozzle(settings(g.url().toString(), caFile(), uaa, ""), reg, CLOCK);
@@ -170,15 +171,34 @@ class NozzleTlsIT extends WithNozzleBed {
       assertThat(g.requests()).isEmpty();
       assertThat(n.connectedStreams()).isZero();
       assertThat(count(reg, "logpipe.nozzle.reconnects", "reason", "error")).isZero();
+      // The log says what failed and what to check, once, not once per attempt.
+      assertThat(logs.lines(l -> l.startsWith("WARN") && l.contains(g.url().getAuthority())))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .startsWith("WARN LogStream - v2#1 could not stream from " + g.url())
+                      .contains("(tls: the TLS handshake failed")
+                      .contains("nozzle.tls.ca_file")
+                      .contains("attempt 1 failed"));
     }
   }
 
   @Test
   void skipVerifyAcceptsAnyGatewayUaaAndCloudControllerCertificate() throws Exception {
-    try (Platform p = Platform.serve(certs.stranger(), certs.wrongName(), certs.stranger())) {
+    try (CapturedLogs logs = new CapturedLogs();
+        Platform p = Platform.serve(certs.stranger(), certs.wrongName(), certs.stranger())) {
       SimpleMeterRegistry reg = nozzle(p, skipVerify(), "skip", "");
       awaitNamedRecord(p, "unverified");
       assertThat(count(reg, "logpipe.nozzle.reconnects", "reason", "tls")).isZero();
+      // Accepting any certificate is never silent.
+      assertThat(logs.lines(l -> l.contains("skip_verify")))
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .startsWith("WARN PlatformTls - nozzle.tls.skip_verify is set")
+                      .contains("use it only on test foundations"));
     }
   }
 
