@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.cloudfoundry.loggregator.v2.LoggregatorEnvelope;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +155,38 @@ class NozzleTlsIT extends WithNozzleBed {
       assertThat(recordsOf(app).get(0).message()).isEqualTo("over wss");
       // The traffic controller pings over TLS too, and the pong comes back.
       assertThat(count(reg, "logpipe.nozzle.reconnects", "reason", "tls")).isZero();
+    }
+  }
+
+  @Test
+  void anIpv6LiteralHostWorksForHttpsAndWssWithTheHostNameChecked() throws Exception {
+    String app = UUID.randomUUID().toString();
+    try (FakeUaa uaa = new FakeUaa(CLOCK, certs.trusted());
+        FakeRlpGateway g = new FakeRlpGateway(uaa, CLOCK, certs.trusted());
+        FakeTrafficController tc = new FakeTrafficController(uaa, certs.trusted());
+        FakeRlpGateway strange = new FakeRlpGateway(uaa, CLOCK, certs.wrongName())) {
+      assertThat(g.url6().toString()).startsWith("https://[::1]:");
+      SimpleMeterRegistry reg = new SimpleMeterRegistry();
+      bed.nozzle(settings(g.url6().toString(), caFile(), uaa, ", shard_id: six"), reg, CLOCK);
+      await().until(() -> g.subscribers("six") == 1);
+      g.publish(v2Log(app, "over https to [::1]"));
+      bed.nozzle(
+          settings(tc.url6().toString(), caFile(), uaa, ", api: v1, shard_id: six"),
+          new SimpleMeterRegistry(),
+          CLOCK);
+      await().until(() -> tc.subscribers("six") == 1);
+      tc.publish(FirehoseNozzleIT.log(app, "over wss to [::1]"));
+      await()
+          .until(
+              () -> recordsOf(app).stream().map(r -> r.message()).toList(),
+              m -> m.containsAll(List.of("over https to [::1]", "over wss to [::1]")));
+      assertThat(count(reg, "logpipe.nozzle.reconnects", "reason", "tls")).isZero();
+
+      // The certificate must name ::1: one for another host is refused there too.
+      SimpleMeterRegistry refused = new SimpleMeterRegistry();
+      bed.nozzle(settings(strange.url6().toString(), caFile(), uaa, ""), refused, CLOCK);
+      await().until(() -> count(refused, "logpipe.nozzle.reconnects", "reason", "tls") >= 2);
+      assertThat(strange.requests()).isEmpty();
     }
   }
 

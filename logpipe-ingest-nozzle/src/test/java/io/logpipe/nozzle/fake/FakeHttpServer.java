@@ -35,6 +35,7 @@ final class FakeHttpServer implements AutoCloseable {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final SslContext ssl;
   private final Channel server;
+  private final Channel server6;
 
   /**
    * @param tls the certificate to serve TLS with; null for none
@@ -43,7 +44,7 @@ final class FakeHttpServer implements AutoCloseable {
   FakeHttpServer(PlatformCertificates.ServerIdentity tls, Supplier<ChannelHandler> handler)
       throws InterruptedException {
     ssl = tls == null ? null : tls.netty();
-    server =
+    ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
             .channel(NioServerSocketChannel.class)
@@ -61,10 +62,9 @@ final class FakeHttpServer implements AutoCloseable {
                         .addLast(handler.get())
                         .addLast(new CloseOnError());
                   }
-                })
-            .bind("127.0.0.1", 0)
-            .sync()
-            .channel();
+                });
+    server = bootstrap.bind("127.0.0.1", 0).sync().channel();
+    server6 = bootstrap.bind("::1", 0).sync().channel();
   }
 
   /** True when it serves TLS. */
@@ -80,9 +80,18 @@ final class FakeHttpServer implements AutoCloseable {
             + ((InetSocketAddress) server.localAddress()).getPort());
   }
 
+  /** The same on IPv6's loopback, {@code [::1]}. */
+  URI url6(String plain, String secure) {
+    return URI.create(
+        (ssl == null ? plain : secure)
+            + "://[::1]:"
+            + ((InetSocketAddress) server6.localAddress()).getPort());
+  }
+
   @Override
   public void close() {
     server.close().syncUninterruptibly();
+    server6.close().syncUninterruptibly();
     connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }

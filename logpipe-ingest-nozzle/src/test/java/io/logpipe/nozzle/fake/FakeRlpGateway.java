@@ -109,6 +109,11 @@ public final class FakeRlpGateway implements AutoCloseable {
     return http.url("http", "https");
   }
 
+  /** Its URL on IPv6's loopback, {@code [::1]}. */
+  public URI url6() {
+    return http.url6("http", "https");
+  }
+
   /**
    * Heartbeats after this much silence (the real gateway: 15 s); null for none (a silent server).
    */

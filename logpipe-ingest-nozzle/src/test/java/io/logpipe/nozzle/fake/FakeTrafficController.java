@@ -106,6 +106,11 @@ public final class FakeTrafficController implements AutoCloseable {
     return http.url("ws", "wss");
   }
 
+  /** Its URL on IPv6's loopback, {@code [::1]}. */
+  public URI url6() {
+    return http.url6("ws", "wss");
+  }
+
   /** The pause after a pong before the next ping (real: 15 s). */
   public void pingInterval(Duration d) {
     pingInterval = d;

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Certificates for the fake platform, made with openssl at test time in a temporary directory (no
  * private key is committed): a private CA as a foundation has one, a server certificate it signed
- * for {@code localhost} and 127.0.0.1, one it signed for another host name, and one for 127.0.0.1
- * signed by some other CA. EC P-256 keys, valid two days.
+ * for {@code localhost}, 127.0.0.1 and ::1, one it signed for another host name, and one for the
+ * same addresses signed by some other CA. EC P-256 keys, valid two days.
  *
  * @param ca the private CA (PEM), what {@code nozzle.tls.ca_file} names
  * @param trusted signed by the CA, for the address the fakes listen on
@@ -74,7 +74,7 @@ public record PlatformCertificates(
     Files.writeString(dir.resolve("openssl.cnf"), CONFIG);
     openssl(dir, "ca", "logpipe nozzle test CA", null, null);
     openssl(dir, "other-ca", "some other CA", null, null);
-    String local = "DNS:localhost,IP:127.0.0.1";
+    String local = "DNS:localhost,IP:127.0.0.1,IP:::1";
     return new PlatformCertificates(
         dir.resolve("ca.pem"),
         openssl(dir, "server", "localhost", "ca", local),
