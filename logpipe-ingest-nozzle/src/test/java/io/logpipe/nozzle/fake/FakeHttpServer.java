@@ -2,6 +2,7 @@ package io.logpipe.nozzle.fake;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -64,7 +65,18 @@ final class FakeHttpServer implements AutoCloseable {
                   }
                 });
     server = bootstrap.bind("127.0.0.1", 0).sync().channel();
-    server6 = bootstrap.bind("::1", 0).sync().channel();
+    server6 = bindIpv6(bootstrap);
+  }
+
+  /** A listener on ::1, or null where this host has no IPv6 loopback. */
+  private static Channel bindIpv6(ServerBootstrap bootstrap) throws InterruptedException {
+    ChannelFuture f = bootstrap.bind("::1", 0).await();
+    return f.isSuccess() ? f.channel() : null;
+  }
+
+  /** True when it also listens on IPv6's loopback. */
+  boolean ipv6() {
+    return server6 != null;
   }
 
   /** True when it serves TLS. */
@@ -82,6 +94,9 @@ final class FakeHttpServer implements AutoCloseable {
 
   /** The same on IPv6's loopback, {@code [::1]}. */
   URI url6(String plain, String secure) {
+    if (server6 == null) {
+      throw new IllegalStateException("this host has no IPv6 loopback (::1)");
+    }
     return URI.create(
         (ssl == null ? plain : secure)
             + "://[::1]:"
@@ -91,7 +106,9 @@ final class FakeHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    server6.close().syncUninterruptibly();
+    if (server6 != null) {
+      server6.close().syncUninterruptibly();
+    }
     connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -109,6 +109,11 @@ public final class FakeRlpGateway implements AutoCloseable {
     return http.url("http", "https");
   }
 
+  /** True when this host has an IPv6 loopback to serve on. */
+  public boolean ipv6() {
+    return http.ipv6();
+  }
+
   /** Its URL on IPv6's loopback, {@code [::1]}. */
   public URI url6() {
     return http.url6("http", "https");

@@ -106,6 +106,11 @@ public final class FakeTrafficController implements AutoCloseable {
     return http.url("ws", "wss");
   }
 
+  /** True when this host has an IPv6 loopback to serve on. */
+  public boolean ipv6() {
+    return http.ipv6();
+  }
+
   /** Its URL on IPv6's loopback, {@code [::1]}. */
   public URI url6() {
     return http.url6("ws", "wss");
