@@ -269,12 +269,12 @@ public final class LogIndex implements Closeable {
   }
 
   /**
-   * Hands a batch to the indexing threads and returns without waiting for them (unless {@code
-   * index.threads} work is already queued): they decode the records and add the documents, each
-   * taking the next slice of {@value #SLICE} records, so that a thread busy writing a segment never
-   * holds the others up. Reading positions move here, at once; {@link #refresh}, {@link
-   * #refreshInBackground} and {@link #commit} first wait for every slice handed over, so what they
-   * publish or store is exactly what was added. With one thread the batch is added here.
+   * Hands a batch to the indexing threads and returns without waiting for them (unless eight slices
+   * per thread are queued already; then until there is room): they decode the records and add the
+   * documents, each taking the next slice of {@value #SLICE} records, so that a thread busy writing
+   * a segment never holds the others up. Reading positions move here, at once; {@link #refresh},
+   * {@link #refreshInBackground} and {@link #commit} first wait for every slice handed over, so
+   * what they publish or store is exactly what was added. With one thread the batch is added here.
    *
    * @throws IOException if a slice handed over before failed (the index must be rolled back)
    */
