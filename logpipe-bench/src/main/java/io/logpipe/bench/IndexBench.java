@@ -608,7 +608,11 @@ public final class IndexBench {
     }
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  /** Deletes {@code p} and everything under it, if it exists. */
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
     try (Stream<Path> s = Files.walk(p)) {
       for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(x);
