@@ -16,6 +16,7 @@ import io.logpipe.nozzle.platform.PlatformTls;
 import io.logpipe.nozzle.platform.TokenException;
 import io.logpipe.nozzle.platform.UaaTokenSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,6 +92,15 @@ class NozzleTlsIT extends WithNozzleBed {
     return reg;
   }
 
+  /** A v1 nozzle on the traffic controller at {@code url} with this trust, once it subscribed. */
+  SimpleMeterRegistry firehoseNozzle(
+      FakeTrafficController tc, URI url, String tls, FakeUaa uaa, String shard) {
+    SimpleMeterRegistry reg = new SimpleMeterRegistry();
+    bed.nozzle(settings(url.toString(), tls, uaa, ", api: v1, shard_id: " + shard), reg, CLOCK);
+    await().until(() -> tc.subscribers(shard) == 1);
+    return reg;
+  }
+
   /** Publishes until a record named by the Cloud Controller reaches Kafka (names come later). */
   void awaitNamedRecord(Platform p, String text) {
     await()
@@ -147,10 +157,7 @@ class NozzleTlsIT extends WithNozzleBed {
     try (FakeUaa uaa = new FakeUaa(CLOCK, certs.trusted());
         FakeTrafficController tc = new FakeTrafficController(uaa, certs.trusted())) {
       assertThat(tc.url().getScheme()).isEqualTo("wss");
-      SimpleMeterRegistry reg = new SimpleMeterRegistry();
-      bed.nozzle(
-          settings(tc.url().toString(), caFile(), uaa, ", api: v1, shard_id: wss"), reg, CLOCK);
-      await().until(() -> tc.subscribers("wss") == 1);
+      SimpleMeterRegistry reg = firehoseNozzle(tc, tc.url(), caFile(), uaa, "wss");
       tc.publish(FirehoseNozzleIT.log(app, "over wss"));
       await().until(() -> recordsOf(app).size() == 1);
       assertThat(recordsOf(app).get(0).message()).isEqualTo("over wss");
@@ -172,11 +179,7 @@ class NozzleTlsIT extends WithNozzleBed {
       bed.nozzle(settings(g.url6().toString(), caFile(), uaa, ", shard_id: six"), reg, CLOCK);
       await().until(() -> g.subscribers("six") == 1);
       g.publish(v2Log(app, "over https to [::1]"));
-      bed.nozzle(
-          settings(tc.url6().toString(), caFile(), uaa, ", api: v1, shard_id: six"),
-          new SimpleMeterRegistry(),
-          CLOCK);
-      await().until(() -> tc.subscribers("six") == 1);
+      firehoseNozzle(tc, tc.url6(), caFile(), uaa, "six");
       tc.publish(FirehoseNozzleIT.log(app, "over wss to [::1]"));
       await()
           .until(
@@ -252,10 +255,7 @@ class NozzleTlsIT extends WithNozzleBed {
       assertThat(tc.requests()).isEmpty();
       bed.closeNozzle(n);
 
-      SimpleMeterRegistry reg = new SimpleMeterRegistry();
-      bed.nozzle(
-          settings(tc.url().toString(), skipVerify(), uaa, ", api: v1, shard_id: lax"), reg, CLOCK);
-      await().until(() -> tc.subscribers("lax") == 1);
+      firehoseNozzle(tc, tc.url(), skipVerify(), uaa, "lax");
       tc.publish(FirehoseNozzleIT.log(app, "unverified wss"));
       await().until(() -> recordsOf(app).size() == 1);
     }
