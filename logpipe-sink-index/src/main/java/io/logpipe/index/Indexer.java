@@ -253,13 +253,10 @@ public final class Indexer implements AutoCloseable {
         }
         if (!batch.isEmpty()) {
           List<LogIndex.Entry> entries = new ArrayList<>(batch.count());
-          for (ConsumerRecord<byte[], byte[]> r : batch) {
-            entries.add(
-                new LogIndex.Entry(
-                    new TopicPartition(r.topic(), r.partition()),
-                    r.offset(),
-                    r.timestamp(),
-                    r.value()));
+          for (TopicPartition tp : batch.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> r : batch.records(tp)) {
+              entries.add(new LogIndex.Entry(tp, r.offset(), r.timestamp(), r.value()));
+            }
           }
           idx.addAll(entries, (o, n) -> outcomes.get(o).increment(n));
         }

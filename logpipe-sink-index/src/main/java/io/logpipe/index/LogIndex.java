@@ -347,8 +347,7 @@ public final class LogIndex implements Closeable {
         }
       }
     } finally {
-      long o = oldest;
-      oldestPending.accumulateAndGet(o, Math::min);
+      oldestPending.accumulateAndGet(oldest, Math::min);
       for (Outcome k : Outcome.values()) {
         if (counts[k.ordinal()] > 0) {
           outcomes.count(k, counts[k.ordinal()]);
