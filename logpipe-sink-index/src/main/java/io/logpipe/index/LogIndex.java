@@ -569,10 +569,15 @@ public final class LogIndex implements Closeable {
     commitTimer.record(Duration.ofNanos(System.nanoTime() - t0));
   }
 
-  /** Drops the days older than the retention; returns how many. */
-  public int dropExpired() {
+  /**
+   * Drops the days older than the retention; returns how many.
+   *
+   * @throws IOException if a slice handed to the indexing threads failed: as from {@link #commit},
+   *     the index must be rolled back, or the next commit would store offsets past records it lacks
+   */
+  public int dropExpired() throws IOException {
+    awaitAdds();
     try {
-      awaitAdds();
       awaitRefresh();
     } catch (IOException | RuntimeException e) {
       log.warn("index: a background refresh failed: {}", e.toString());

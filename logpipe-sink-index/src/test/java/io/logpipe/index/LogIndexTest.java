@@ -168,6 +168,20 @@ class LogIndexTest {
   }
 
   @Test
+  void retentionDoesNotSwallowAFailureOnAnIndexingThread() throws Exception {
+    Files.writeString(dir.resolve(LocalDate.ofInstant(NOW, ZoneOffset.UTC).toString()), "x");
+    try (LogIndex index =
+        LogIndex.open(dir, settings.withThreads(2), clock, new SimpleMeterRegistry())) {
+      index.addAll(batch(2000), (o, n) -> {});
+      // The retention check waits for the slices; their failure must reach the indexer (which rolls
+      // back) rather than be logged and forgotten, or the next commit would store offsets past
+      // records the index never got.
+      assertThatThrownBy(index::dropExpired).isInstanceOf(java.io.IOException.class);
+      assertThat(index.positions()).isEmpty();
+    }
+  }
+
+  @Test
   void retentionDropsWholeDaysAndRefusesRecordsOlderThanIt() throws Exception {
     try (LogIndex index = open()) {
       for (int d = 0; d < 7; d++) {
