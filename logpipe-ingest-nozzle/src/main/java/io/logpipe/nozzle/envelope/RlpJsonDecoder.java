@@ -384,18 +384,36 @@ public final class RlpJsonDecoder {
   }
 
   private static Envelope.Message counter(JsonParser p, JsonToken t, Fields f) throws IOException {
-    NamedPair n = namedPair(p, t, f, "counter", "delta", "total");
+    NamedPair n = namedPair(p, t, f, COUNTER);
     return n == null ? null : new Envelope.Counter(n.name(), n.first(), n.second());
   }
 
-  /** A name and two 64-bit numbers: the shape of counters and timers. */
+  /**
+   * The shape of counters and timers: a name and two 64-bit numbers, with the field paths that
+   * problems name, joined once rather than per envelope.
+   */
+  private record PairShape(
+      String what,
+      String first,
+      String second,
+      String nameLabel,
+      String firstLabel,
+      String secondLabel) {
+    static PairShape of(String what, String first, String second) {
+      return new PairShape(
+          what, first, second, what + ".name", what + "." + first, what + "." + second);
+    }
+  }
+
+  private static final PairShape COUNTER = PairShape.of("counter", "delta", "total");
+  private static final PairShape TIMER = PairShape.of("timer", "start", "stop");
+
   private record NamedPair(String name, long first, long second) {}
 
   /** {@code {"name": "...", "<first>": "N", "<second>": "N"}}; null if not an object. */
-  private static NamedPair namedPair(
-      JsonParser p, JsonToken t, Fields f, String what, String first, String second)
+  private static NamedPair namedPair(JsonParser p, JsonToken t, Fields f, PairShape shape)
       throws IOException {
-    if (!object(p, t, f, what)) {
+    if (!object(p, t, f, shape.what())) {
       return null;
     }
     String name = "";
@@ -405,11 +423,11 @@ public final class RlpJsonDecoder {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       if (field.equals("name")) {
-        name = orEmpty(text(p, v, f, what + ".name"));
-      } else if (field.equals(first)) {
-        a = int64(p, v, f, what + "." + first);
-      } else if (field.equals(second)) {
-        b = int64(p, v, f, what + "." + second);
+        name = orEmpty(text(p, v, f, shape.nameLabel()));
+      } else if (field.equals(shape.first())) {
+        a = int64(p, v, f, shape.firstLabel());
+      } else if (field.equals(shape.second())) {
+        b = int64(p, v, f, shape.secondLabel());
       } else {
         p.skipChildren();
       }
@@ -455,7 +473,7 @@ public final class RlpJsonDecoder {
   }
 
   private static Envelope.Message timer(JsonParser p, JsonToken t, Fields f) throws IOException {
-    NamedPair n = namedPair(p, t, f, "timer", "start", "stop");
+    NamedPair n = namedPair(p, t, f, TIMER);
     return n == null ? null : new Envelope.Timer(n.name(), n.first(), n.second());
   }
 
