@@ -256,7 +256,7 @@ public final class ArchiveBench {
     BenchSupport.log(
         "verified: %d records in %d objects, ratio %.2f",
         report.records(), report.objects(), bytes / (double) archivedBytes);
-    deleteTree(archive);
+    BenchSupport.deleteTree(archive);
 
     // 5. Append-to-visible latency with the default cut settings.
     String latency = "";
@@ -286,7 +286,7 @@ public final class ArchiveBench {
       BenchmarkDocs.replaceSection(Path.of(docs), "archive", text);
       BenchSupport.log("wrote %s", docs);
     }
-    deleteTree(work);
+    BenchSupport.deleteTree(work);
   }
 
   private int port;
@@ -682,16 +682,5 @@ public final class ArchiveBench {
       b.append("\n").append(latency).append("\n");
     }
     return b.toString();
-  }
-
-  private static void deleteTree(Path d) throws IOException {
-    if (!Files.exists(d)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(d)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

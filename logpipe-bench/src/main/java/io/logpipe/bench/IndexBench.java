@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -340,7 +339,7 @@ public final class IndexBench {
           Path.of(docsFile), opts.getOrDefault("section", "index"), report.toString());
       BenchSupport.log("wrote the report into %s", docsFile);
     }
-    deleteTree(dir);
+    BenchSupport.deleteTree(dir);
   }
 
   private static long sum(Map<TopicPartition, Long> positions, List<String> topics) {
@@ -605,18 +604,6 @@ public final class IndexBench {
   private static long size(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-    }
-  }
-
-  /** Deletes {@code p} and everything under it, if it exists. */
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
     }
   }
 }

@@ -126,13 +126,13 @@ public final class IndexCostBench {
         String step = run.substring(0, run.indexOf('@'));
         double ramMb = Double.parseDouble(run.substring(run.indexOf('@') + 1, run.length() - 2));
         Path dir = root.resolve(step);
-        IndexBench.deleteTree(dir);
+        BenchSupport.deleteTree(dir);
         long cpu0 = BenchSupport.cpuTicks(self);
         long t0 = System.nanoTime();
         index(step, records, threads, ramMb, dir);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (BenchSupport.cpuTicks(self) - cpu0) / (double) BenchSupport.clockTicks();
-        IndexBench.deleteTree(dir);
+        BenchSupport.deleteTree(dir);
         BenchSupport.log(
             "%s %-15s %,8.0f records/s, CPU %3.0f%%, %,8.0f records per CPU-second",
             round < 0 ? "warm-up" : "round " + (round + 1),

@@ -71,7 +71,7 @@ public final class IndexOnlyBench {
     double[] rates = new double[runs];
     for (int run = -warmup; run < runs; run++) {
       Path dir = Path.of(opts.get("dir")).resolve("run" + (run + warmup));
-      IndexBench.deleteTree(dir);
+      BenchSupport.deleteTree(dir);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       long cpu0 = BenchSupport.cpuTicks(self);
       long t0 = System.nanoTime();
@@ -104,7 +104,7 @@ public final class IndexOnlyBench {
       if (run >= 0) {
         rates[run] = n / seconds;
       }
-      IndexBench.deleteTree(dir);
+      BenchSupport.deleteTree(dir);
     }
     Arrays.sort(rates);
     BenchSupport.log(
